@@ -1,0 +1,137 @@
+package dev.trafficmirror.core;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import okhttp3.Call;
+import okhttp3.ConnectionPool;
+import okhttp3.Headers;
+import okhttp3.HttpUrl;
+import okhttp3.Interceptor;
+import okhttp3.OkHttpClient;
+import okhttp3.Request;
+import okhttp3.RequestBody;
+import okhttp3.Response;
+import okhttp3.ResponseBody;
+import okio.Buffer;
+import okio.BufferedSource;
+
+/**
+ * Replays copies over HTTP with a client of its own: no retries (a retried write would hit the
+ * shadow twice), no redirects (the copy goes to the target and nowhere else), explicit timeouts
+ * covering the whole exchange, and every response closed after its first bytes are captured.
+ */
+final class HttpShadowSink implements MirrorSink {
+
+    /** Methods OkHttp refuses to send without a body. */
+    private static final Set<String> BODY_REQUIRED = Set.of("POST", "PUT", "PATCH", "PROPPATCH", "REPORT", "QUERY");
+
+    private final OkHttpClient client;
+    private final int captureLimit;
+    private final Map<String, HttpUrl> baseUrls = new ConcurrentHashMap<>();
+    private volatile boolean closed;
+
+    HttpShadowSink(Duration connectTimeout, Duration timeout, int maxIdleConnections, int captureLimit) {
+        this.captureLimit = captureLimit;
+        this.client = new OkHttpClient.Builder()
+                .retryOnConnectionFailure(false)
+                .followRedirects(false)
+                .followSslRedirects(false)
+                .connectTimeout(connectTimeout)
+                .readTimeout(timeout)
+                .writeTimeout(timeout)
+                .callTimeout(timeout)
+                .connectionPool(new ConnectionPool(Math.max(1, maxIdleConnections), 1, TimeUnit.MINUTES))
+                .addNetworkInterceptor(HttpShadowSink::withoutClientDefaults)
+                .build();
+    }
+
+    @Override
+    public ShadowResponse send(MirrorTarget target, MirrorRequest request) throws IOException {
+        if (closed) {
+            throw new IOException("mirror closed");
+        }
+        Call call = client.newCall(new Request.Builder()
+                .url(url(target, request))
+                .headers(headers(request))
+                .method(request.method(), body(request))
+                .tag(MirrorRequest.class, request)
+                .build());
+        try (Response response = call.execute()) {
+            return capture(response);
+        }
+    }
+
+    static HttpUrl url(HttpUrl base, MirrorRequest request) {
+        String basePath = base.encodedPath();
+        String path = basePath.equals("/") ? request.path() : basePath + request.path();
+        return base.newBuilder().encodedPath(path).encodedQuery(request.query()).build();
+    }
+
+    private HttpUrl url(MirrorTarget target, MirrorRequest request) {
+        return url(baseUrls.computeIfAbsent(target.url(), HttpUrl::get), request);
+    }
+
+    private static Headers headers(MirrorRequest request) {
+        Headers.Builder headers = new Headers.Builder();
+        for (Map.Entry<String, String> header : request.headers()) {
+            headers.addUnsafeNonAscii(header.getKey(), header.getValue());
+        }
+        return headers.build();
+    }
+
+    private static RequestBody body(MirrorRequest request) {
+        if (request.bodyLength() == 0 && !BODY_REQUIRED.contains(request.method())) {
+            return null;
+        }
+        // No media type: the Content-Type header travels as received, byte for byte.
+        return RequestBody.create(request.bodyArray(), null);
+    }
+
+    private ShadowResponse capture(Response response) throws IOException {
+        List<Map.Entry<String, String>> headers = new ArrayList<>(response.headers().size());
+        for (int i = 0; i < response.headers().size(); i++) {
+            headers.add(Map.entry(response.headers().name(i), response.headers().value(i)));
+        }
+        ResponseBody body = response.body();
+        BufferedSource source = body.source();
+        Buffer captured = new Buffer();
+        while (captured.size() < captureLimit && source.read(captured, captureLimit - captured.size()) != -1) {
+            // keep reading until the limit or the end of the body
+        }
+        boolean truncated = source.request(1);
+        return ShadowResponse.of(response.code(), headers, captured.readByteArray(), truncated);
+    }
+
+    /**
+     * OkHttp adds User-Agent and Accept-Encoding when a request has none; the shadow must see the
+     * client's headers, not ours, so they are taken out again unless the client sent them.
+     */
+    private static Response withoutClientDefaults(Interceptor.Chain chain) throws IOException {
+        Request request = chain.request();
+        MirrorRequest original = request.tag(MirrorRequest.class);
+        if (original == null) {
+            return chain.proceed(request);
+        }
+        Request.Builder builder = request.newBuilder();
+        if (original.header("User-Agent") == null) {
+            builder.removeHeader("User-Agent");
+        }
+        if (original.header("Accept-Encoding") == null) {
+            builder.removeHeader("Accept-Encoding");
+        }
+        return chain.proceed(builder.build());
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        client.dispatcher().cancelAll();
+        client.connectionPool().evictAll();
+    }
+}

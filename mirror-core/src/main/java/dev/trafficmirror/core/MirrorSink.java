@@ -1,0 +1,31 @@
+package dev.trafficmirror.core;
+
+import java.io.IOException;
+
+/**
+ * Where mirrored copies go. The default sink replays each copy over HTTP; {@link RecordingSink}
+ * keeps them in memory for tests; a sink of your own can write them to a file or a queue.
+ *
+ * <p>{@link #send} runs on one of the target's mirror threads, never on a request thread, and may
+ * block up to the configured timeout. It receives the copy as it should appear on the wire: hop-by-hop
+ * headers removed, {@code X-Mirror-Id} and {@code X-Forwarded-*} added. Any exception it throws is
+ * counted as a failure and never reaches the application.
+ */
+@FunctionalInterface
+public interface MirrorSink {
+
+    /**
+     * Delivers one copy to one target.
+     *
+     * @return the shadow's answer
+     * @throws IOException when the copy could not be delivered or no answer came back
+     */
+    ShadowResponse send(MirrorTarget target, MirrorRequest request) throws IOException;
+
+    /**
+     * Called once by {@link Mirror#close} after the drain deadline: abort whatever is still in
+     * flight and release resources.
+     */
+    default void close() {
+    }
+}

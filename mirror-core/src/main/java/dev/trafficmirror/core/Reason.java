@@ -1,0 +1,69 @@
+package dev.trafficmirror.core;
+
+import java.util.Locale;
+
+/**
+ * Why a mirrored copy ended as it did: the {@code reason} tag of the {@code mirror.requests}
+ * counter. Each reason belongs to exactly one {@link Outcome}.
+ */
+public enum Reason {
+    /** The shadow answered. */
+    NONE(Outcome.COMPLETED),
+
+    /** Not picked by the target's sampling. */
+    SAMPLED_OUT(Outcome.SKIPPED),
+    /** Excluded by a path, method or header condition. */
+    EXCLUDED(Outcome.SKIPPED),
+    /** The request already carried {@code X-Mirror-Id}: it is itself a mirror. */
+    LOOP(Outcome.SKIPPED),
+    /** Mirroring is paused. */
+    DISABLED(Outcome.SKIPPED),
+    /** The body is larger than the configured maximum. */
+    BODY_TOO_LARGE(Outcome.SKIPPED),
+    /** The client went away before the body was read completely. */
+    CLIENT_ABORTED(Outcome.SKIPPED),
+    /**
+     * The body could not be teed: the container consumed it itself (form parameters), or reading it
+     * after the application would have changed the exchange ({@code Expect: 100-continue}).
+     */
+    BODY_UNAVAILABLE(Outcome.SKIPPED),
+    /** The request cannot be reproduced faithfully (malformed, or not expressible on the wire). */
+    INVALID_REQUEST(Outcome.SKIPPED),
+    /** The target failed repeatedly and is cooling down. */
+    CIRCUIT_OPEN(Outcome.SKIPPED),
+
+    /** All of the target's senders were busy and its queue was full. */
+    QUEUE_FULL(Outcome.DROPPED),
+    /** Bodies waiting to be sent already fill the memory budget. */
+    MEMORY_BUDGET(Outcome.DROPPED),
+    /** The mirror was closing or closed. */
+    SHUTDOWN(Outcome.DROPPED),
+
+    /** No answer within the timeout. */
+    TIMEOUT(Outcome.FAILED),
+    /** The connection could not be made: refused, unknown host, unreachable. */
+    CONNECT(Outcome.FAILED),
+    /** The TLS handshake failed, for example on an untrusted certificate. */
+    TLS(Outcome.FAILED),
+    /** The connection broke while sending or receiving: reset, truncated response. */
+    IO(Outcome.FAILED),
+    /** An unexpected error in a sink or listener. */
+    ERROR(Outcome.FAILED);
+
+    private final Outcome outcome;
+    private final String tag = name().toLowerCase(Locale.ROOT);
+
+    Reason(Outcome outcome) {
+        this.outcome = outcome;
+    }
+
+    /** The outcome this reason belongs to. */
+    public Outcome outcome() {
+        return outcome;
+    }
+
+    /** The value of the {@code reason} metric tag. */
+    public String tag() {
+        return tag;
+    }
+}
