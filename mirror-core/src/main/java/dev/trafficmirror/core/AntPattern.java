@@ -1,6 +1,7 @@
 package dev.trafficmirror.core;
 
 import java.util.ArrayList;
+import java.util.BitSet;
 import java.util.List;
 
 /**
@@ -35,27 +36,28 @@ final class AntPattern {
     }
 
     boolean matches(String path) {
-        return matches(segments, 0, segments(path), 0);
-    }
-
-    private static boolean matches(String[] pattern, int p, String[] path, int s) {
-        while (p < pattern.length && !pattern[p].equals(ANY_SEGMENTS)) {
-            if (s >= path.length || !glob(pattern[p], path[s])) {
+        String[] parts = segments(path);
+        // The path positions the pattern so far can end at: linear in the pattern's segments times
+        // the path's, however many ** there are, so no path can make matching slow.
+        BitSet reach = new BitSet(parts.length + 1);
+        reach.set(0);
+        for (String segment : segments) {
+            if (reach.isEmpty()) {
                 return false;
             }
-            p++;
-            s++;
-        }
-        if (p == pattern.length) {
-            return s == path.length;
-        }
-        // pattern[p] is **: it takes zero or more segments; try each split.
-        for (int taken = s; taken <= path.length; taken++) {
-            if (matches(pattern, p + 1, path, taken)) {
-                return true;
+            if (segment.equals(ANY_SEGMENTS)) {
+                reach.set(reach.nextSetBit(0), parts.length + 1);
+                continue;
             }
+            BitSet next = new BitSet(parts.length + 1);
+            for (int at = reach.nextSetBit(0); at >= 0 && at < parts.length; at = reach.nextSetBit(at + 1)) {
+                if (glob(segment, parts[at])) {
+                    next.set(at + 1);
+                }
+            }
+            reach = next;
         }
-        return false;
+        return reach.get(parts.length);
     }
 
     /** {@code ?} and {@code *} within one segment, iteratively with one backtrack point. */

@@ -108,8 +108,10 @@ final class WireSyntax {
         int start = 1;
         while (start <= path.length()) {
             int end = segmentEnd(path, start);
-            int paramAt = path.indexOf(';', start);
-            int nameEnd = paramAt >= 0 && paramAt < end ? paramAt : end;
+            int nameEnd = start;
+            while (nameEnd < end && path.charAt(nameEnd) != ';') {
+                nameEnd++;
+            }
             int dots = 0;
             int i = start;
             while (i < nameEnd) {
