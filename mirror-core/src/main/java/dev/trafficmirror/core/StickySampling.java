@@ -2,7 +2,6 @@ package dev.trafficmirror.core;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Function;
 
 /**
@@ -17,11 +16,17 @@ final class StickySampling implements Sampling {
 
     private final String description;
     private final Function<MirrorRequest, String> key;
-    private final Sampling withoutKey = new RandomSampling(ThreadLocalRandom::current);
+    private final Sampling withoutKey;
 
     StickySampling(String description, Function<MirrorRequest, String> key) {
+        this(description, key, Sampling.random());
+    }
+
+    /** @param withoutKey how requests without a key are sampled; seeded in tests */
+    StickySampling(String description, Function<MirrorRequest, String> key, Sampling withoutKey) {
         this.description = description;
         this.key = key;
+        this.withoutKey = withoutKey;
     }
 
     @Override
