@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -67,20 +68,47 @@ final class HttpShadowSink implements MirrorSink {
         }
     }
 
+    /**
+     * The copy's URL: the target's scheme, host and port, its base path followed by the request's
+     * path, and the request's query, all exactly as given. OkHttp resolves dot segments and
+     * re-encodes some characters when building a URL; if it changed anything, the copy would not
+     * be the request (or could leave the base path), so it is refused instead.
+     *
+     * @throws IllegalArgumentException when the path or query cannot be sent unchanged ({@code invalid_request})
+     */
     static HttpUrl url(HttpUrl base, MirrorRequest request) {
+        String query = request.query();
+        if (!request.path().equals(WireSyntax.path(request.path()))
+                || (query != null && !query.equals(WireSyntax.query(query)))) {
+            throw new IllegalArgumentException("the request's path or query cannot be reproduced safely");
+        }
         String basePath = base.encodedPath();
         String path = basePath.equals("/") ? request.path() : basePath + request.path();
-        return base.newBuilder().encodedPath(path).encodedQuery(request.query()).build();
+        HttpUrl url = base.newBuilder().encodedPath(path).encodedQuery(query).build();
+        if (!url.encodedPath().equals(path) || !Objects.equals(url.encodedQuery(), query)) {
+            throw new IllegalArgumentException("the request's path or query would not be sent unchanged");
+        }
+        return url;
     }
 
     private HttpUrl url(MirrorTarget target, MirrorRequest request) {
         return url(baseUrls.computeIfAbsent(target.url(), HttpUrl::get), request);
     }
 
+    /**
+     * The copy's headers for OkHttp, which writes values as UTF-8 and, through
+     * {@code addUnsafeNonAscii}, does not check them: a line break in a value would inject headers
+     * into the copy, so such a copy is refused here too, whatever let it through.
+     *
+     * @throws IllegalArgumentException for a header that cannot be sent as received ({@code invalid_request})
+     */
     private static Headers headers(MirrorRequest request) {
         Headers.Builder headers = new Headers.Builder();
         for (Map.Entry<String, String> header : request.headers()) {
-            headers.addUnsafeNonAscii(header.getKey(), header.getValue());
+            if (!WireSyntax.isToken(header.getKey()) || !WireSyntax.isFieldValue(header.getValue())) {
+                throw new IllegalArgumentException("a header of the copy is malformed or holds a line break");
+            }
+            headers.addUnsafeNonAscii(header.getKey(), WireSyntax.utf8Value(header.getValue()));
         }
         return headers.build();
     }

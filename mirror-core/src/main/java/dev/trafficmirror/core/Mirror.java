@@ -9,6 +9,8 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
+import java.util.function.Predicate;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -18,12 +20,21 @@ import org.slf4j.LoggerFactory;
  * <pre>{@code
  * Mirror mirror = Mirror.builder()
  *     .target("http://reviews-v2:9080")
- *     .percentage(100.0)
+ *     .target(MirrorTarget.of("v3", "http://reviews-v3:9080/v3").percentage(1).sampling(Sampling.counter()))
+ *     .condition(Conditions.requestTo("/api/**"))
+ *     .headers(HeaderRules.defaults().remove("Authorization", "Cookie"))
  *     .meterRegistry(registry)
  *     .build();
- * mirror.submit(request);   // never blocks, never throws
- * mirror.close();           // drains in-flight copies up to a deadline
+ * mirror.submit(request);              // never blocks, never throws
+ * mirror.setPercentage("v3", 5.0);     // seen by the next request
+ * mirror.close();                      // drains in-flight copies up to a deadline
  * }</pre>
+ *
+ * <p>For each request, in order: the loop guard ({@code loop}), the pause switch
+ * ({@code disabled}), whether the request can be reproduced safely ({@code invalid_request}), the
+ * mirror's conditions ({@code excluded}), then per target its own conditions ({@code excluded}) and
+ * its sampling ({@code sampled_out}); once the primary has answered, per target its primary status
+ * condition ({@code primary_status}).
  *
  * <p>Each target has its own bounded pool of senders and queue: when both are full the copy is
  * dropped and counted, never waited for. Every request a mirror sees is counted once per target in
@@ -42,7 +53,9 @@ public final class Mirror implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(Mirror.class);
 
+    private final List<TargetRoute> routes;
     private final List<TargetLane> lanes;
+    private final Predicate<MirrorRequest> condition;
     private final long maxBodySize;
     private final Duration drainTimeout;
     private final MirrorSink sink;
@@ -52,18 +65,23 @@ public final class Mirror implements AutoCloseable {
 
     private Mirror(Builder builder) {
         this.maxBodySize = builder.maxBodySize;
+        this.condition = builder.condition;
         this.drainTimeout = builder.drainTimeout;
         this.inFlight = new InFlight(builder.maxBufferedBytes);
         this.sink = builder.sink != null ? builder.sink
                 : new HttpShadowSink(builder.connectTimeout, builder.timeout,
                         builder.maxConcurrent * builder.targets.size(), builder.responseCaptureLimit);
         MeterRegistry registry = builder.meterRegistry;
-        List<TargetLane> built = new ArrayList<>();
+        List<TargetRoute> built = new ArrayList<>();
         for (MirrorTarget target : builder.targets) {
-            built.add(new TargetLane(target, target.percentage().orElse(builder.percentage), builder.maxConcurrent,
-                    builder.queueCapacity, sink, inFlight, new TargetMeters(registry, target.name())));
+            TargetLane lane = new TargetLane(target, builder.maxConcurrent, builder.queueCapacity, sink, inFlight,
+                    new TargetMeters(registry, target.name()));
+            Sampling sampling = target.sampling().orElseGet(() -> Objects.requireNonNull(builder.sampling.get(), "sampling"));
+            built.add(new TargetRoute(target, lane, sampling, target.percentage().orElse(builder.percentage),
+                    builder.headers));
         }
-        this.lanes = List.copyOf(built);
+        this.routes = List.copyOf(built);
+        this.lanes = routes.stream().map(TargetRoute::lane).toList();
         Gauge.builder("mirror.inflight", inFlight, InFlight::copies)
                 .description("Copies accepted and not yet finished (queued or being sent)")
                 .register(registry);
@@ -83,19 +101,28 @@ public final class Mirror implements AutoCloseable {
      * throws: whatever happens is counted in {@code mirror.requests}.
      */
     public void submit(MirrorRequest request) {
+        submit(request, PendingMirror.UNKNOWN_STATUS);
+    }
+
+    /**
+     * Mirrors a complete request (body included) that the primary answered with
+     * {@code primaryStatus}, to the targets that take it. Never blocks and never throws.
+     */
+    public void submit(MirrorRequest request, int primaryStatus) {
         PendingMirror pending = begin(request);
         if (pending != null) {
-            if (request.bodyLength() > maxBodySize) {
+            if (pending.needsBody() && request.bodyLength() > maxBodySize) {
                 pending.skip(Reason.BODY_TOO_LARGE);
             } else {
-                pending.send(request.bodyArray());
+                pending.send(request.bodyArray(), primaryStatus);
             }
         }
     }
 
     /**
      * Decides, from a request's head (its body is ignored), which targets take it: the loop guard,
-     * the pause switch and each target's sampling. Skips are counted here.
+     * the pause switch, whether it can be reproduced, the conditions and each target's sampling.
+     * Skips are counted here.
      *
      * @return the pending mirror to complete with the body, or {@code null} when no target takes the
      *     request; then nothing more needs doing, not even reading the body
@@ -110,18 +137,34 @@ public final class Mirror implements AutoCloseable {
                 countAll(refused);
                 return null;
             }
-            List<TargetLane> chosen = null;
-            for (TargetLane lane : lanes) {
-                if (lane.sample()) {
+            MirrorRequest wire = onTheWire(head);
+            if (wire == null) {
+                countAll(Reason.INVALID_REQUEST);
+                return null;
+            }
+            if (condition != null && !condition.test(wire)) {
+                countAll(Reason.EXCLUDED);
+                return null;
+            }
+            List<TargetRoute> chosen = null;
+            for (TargetRoute route : routes) {
+                Reason refusal;
+                try {
+                    refusal = route.refusal(wire);
+                } catch (RuntimeException e) {
+                    log.warn("Target '{}' could not consider {}", route.target().name(), wire, e);
+                    refusal = Reason.ERROR;
+                }
+                if (refusal == null) {
                     if (chosen == null) {
-                        chosen = new ArrayList<>(lanes.size());
+                        chosen = new ArrayList<>(routes.size());
                     }
-                    chosen.add(lane);
+                    chosen.add(route);
                 } else {
-                    lane.count(Reason.SAMPLED_OUT);
+                    route.count(refusal);
                 }
             }
-            return chosen == null ? null : new PendingMirror(this, head, chosen, MirrorIds.of(head));
+            return chosen == null ? null : new PendingMirror(this, wire, chosen, MirrorIds.of(wire));
         } catch (RuntimeException e) {
             log.warn("Mirror could not consider {}", head, e);
             countAll(Reason.ERROR);
@@ -129,24 +172,62 @@ public final class Mirror implements AutoCloseable {
         }
     }
 
-    void dispatch(MirrorRequest head, byte[] body, List<TargetLane> chosen, String id) {
+    /**
+     * The head with its path and query spelled as they go on the wire, or {@code null} when the
+     * request cannot be reproduced safely (see {@link WireSyntax}).
+     */
+    private static MirrorRequest onTheWire(MirrorRequest head) {
+        String path = WireSyntax.path(head.path());
+        String query = head.query() == null ? null : WireSyntax.query(head.query());
+        if (path == null || (query == null && head.query() != null) || !WireSyntax.isToken(head.method())
+                || !WireSyntax.areHeaders(head.headers())) {
+            return null;
+        }
+        return head.withTarget(path, query);
+    }
+
+    void dispatch(MirrorRequest head, byte[] body, List<TargetRoute> chosen, String id, int primaryStatus) {
+        if (closed) {
+            chosen.forEach(route -> route.count(Reason.SHUTDOWN));
+            return;
+        }
+        List<TargetRoute> sending = new ArrayList<>(chosen.size());
+        List<MirrorRequest> copies = new ArrayList<>(chosen.size());
+        boolean bodyNeeded = false;
+        for (TargetRoute route : chosen) {
+            if (!route.takesStatus(primaryStatus)) {
+                route.count(Reason.PRIMARY_STATUS);
+                continue;
+            }
+            try {
+                copies.add(route.copy(head, body, id));
+                sending.add(route);
+                bodyNeeded |= route.needsBody();
+            } catch (RuntimeException e) {
+                log.warn("Mirror could not make the copy of {} for target '{}'", head, route.target().name(), e);
+                route.count(Reason.ERROR);
+            }
+        }
+        if (sending.isEmpty()) {
+            return;
+        }
+        long bytes = bodyNeeded ? body.length : 0;
+        if (!inFlight.tryReserve(bytes)) {
+            sending.forEach(route -> route.count(Reason.MEMORY_BUDGET));
+            return;
+        }
+        InFlight.SharedBody shared = inFlight.new SharedBody(bytes, sending.size());
+        int dispatched = 0;
         try {
-            if (closed) {
-                chosen.forEach(lane -> lane.count(Reason.SHUTDOWN));
-                return;
-            }
-            if (!inFlight.tryReserve(body.length)) {
-                chosen.forEach(lane -> lane.count(Reason.MEMORY_BUDGET));
-                return;
-            }
-            MirrorRequest copy = head.withBody(body).withHeaders(ShadowHeaders.of(head, id));
-            InFlight.SharedBody shared = inFlight.new SharedBody(body.length, chosen.size());
-            for (TargetLane lane : chosen) {
-                lane.dispatch(copy, shared);
+            for (; dispatched < sending.size(); dispatched++) {
+                sending.get(dispatched).lane().dispatch(copies.get(dispatched), shared);
             }
         } catch (RuntimeException e) {
             log.warn("Mirror could not dispatch {}", head, e);
-            chosen.forEach(lane -> lane.count(Reason.ERROR));
+            for (int i = dispatched; i < sending.size(); i++) {
+                sending.get(i).count(Reason.ERROR);
+                shared.done();
+            }
         }
     }
 
@@ -158,7 +239,36 @@ public final class Mirror implements AutoCloseable {
 
     /** The targets, in the order configured. */
     public List<MirrorTarget> targets() {
-        return lanes.stream().map(TargetLane::target).toList();
+        return routes.stream().map(TargetRoute::target).toList();
+    }
+
+    /**
+     * Changes a target's percentage while running, whatever its sampling; the next request sees it.
+     *
+     * @param percent 0 to 100, decimals allowed
+     * @throws IllegalArgumentException if there is no such target or the percentage is out of range
+     */
+    public void setPercentage(String target, double percent) {
+        route(target).setPercentage(percent);
+    }
+
+    /**
+     * A target's current percentage.
+     *
+     * @throws IllegalArgumentException if there is no such target
+     */
+    public double percentage(String target) {
+        return route(target).percentage();
+    }
+
+    private TargetRoute route(String name) {
+        for (TargetRoute route : routes) {
+            if (route.target().name().equals(name)) {
+                return route;
+            }
+        }
+        throw new IllegalArgumentException("no target is named '" + name + "'; targets: "
+                + routes.stream().map(route -> route.target().name()).toList());
     }
 
     /** The largest request body that is mirrored, in bytes. */
@@ -207,6 +317,9 @@ public final class Mirror implements AutoCloseable {
     public static final class Builder {
         private final List<MirrorTarget> targets = new ArrayList<>();
         private double percentage = 100.0;
+        private Supplier<? extends Sampling> sampling = Sampling::random;
+        private Predicate<MirrorRequest> condition;
+        private HeaderRules headers = HeaderRules.defaults();
         private long maxBodySize = 1 << 20;
         private Duration connectTimeout = Duration.ofSeconds(1);
         private Duration timeout = Duration.ofSeconds(5);
@@ -235,6 +348,36 @@ public final class Mirror implements AutoCloseable {
         /** The share of requests mirrored to targets without a percentage of their own; default 100. */
         public Builder percentage(double percent) {
             this.percentage = MirrorTarget.checkPercentage(percent, "percentage");
+            return this;
+        }
+
+        /**
+         * How targets without a sampling of their own pick requests; called once per such target,
+         * so that each has its own state: {@code .sampling(Sampling::counter)}. Default
+         * {@link Sampling#random()}.
+         */
+        public Builder sampling(Supplier<? extends Sampling> perTarget) {
+            this.sampling = Objects.requireNonNull(perTarget, "sampling");
+            return this;
+        }
+
+        /**
+         * Only requests that meet the condition are mirrored (to any target); calling this again
+         * adds a condition (both must hold). Built with {@link Conditions}; decided on the head,
+         * before any body is read; refused requests count as {@code excluded}.
+         */
+        public Builder condition(Predicate<MirrorRequest> requestCondition) {
+            Objects.requireNonNull(requestCondition, "condition");
+            this.condition = condition == null ? requestCondition : condition.and(requestCondition);
+            return this;
+        }
+
+        /**
+         * The header and Host rules of targets without rules of their own; default
+         * {@link HeaderRules#defaults()} (headers unchanged, the target's Host).
+         */
+        public Builder headers(HeaderRules rules) {
+            this.headers = Objects.requireNonNull(rules, "headers");
             return this;
         }
 

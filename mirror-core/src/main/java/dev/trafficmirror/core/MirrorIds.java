@@ -11,10 +11,41 @@ final class MirrorIds {
     private MirrorIds() {
     }
 
-    /** The incoming {@code X-Request-Id} when it is a sane token, else a fresh random id. */
+    /**
+     * The incoming {@code X-Request-Id} when it is a sane token, else the trace id of a valid W3C
+     * {@code traceparent}, else a fresh random id: the primary's logs and traces find the copy.
+     */
     static String of(MirrorRequest request) {
         String requestId = request.header("X-Request-Id");
-        return isSafeToken(requestId) ? requestId : random();
+        if (isSafeToken(requestId)) {
+            return requestId;
+        }
+        String traceId = traceId(request.header("traceparent"));
+        return traceId != null ? traceId : random();
+    }
+
+    /**
+     * The trace id of a {@code traceparent} ({@code version-traceid-parentid-flags}, lowercase hex),
+     * or {@code null} when it is missing, malformed or all zeros (invalid by the W3C spec).
+     */
+    static String traceId(String traceparent) {
+        if (traceparent == null || traceparent.length() < 55 || traceparent.charAt(2) != '-'
+                || traceparent.charAt(35) != '-' || traceparent.charAt(52) != '-'
+                || traceparent.startsWith("ff") || (traceparent.length() > 55 && traceparent.charAt(55) != '-')) {
+            return null;
+        }
+        boolean nonZero = false;
+        for (int i = 0; i < 55; i++) {
+            if (i == 2 || i == 35 || i == 52) {
+                continue;
+            }
+            char c = traceparent.charAt(i);
+            if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) {
+                return null;
+            }
+            nonZero |= i > 2 && i < 35 && c != '0';
+        }
+        return nonZero ? traceparent.substring(3, 35) : null;
     }
 
     static String random() {

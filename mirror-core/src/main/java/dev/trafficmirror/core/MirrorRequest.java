@@ -24,6 +24,8 @@ public final class MirrorRequest {
     private final byte[] body;
     private final String scheme;
     private final String remoteAddress;
+    /** Computed at most once or twice per request (a benign race on an immutable String). */
+    private String decodedPath;
 
     private MirrorRequest(Builder builder, byte[] body) {
         this.method = builder.method;
@@ -36,9 +38,14 @@ public final class MirrorRequest {
     }
 
     private MirrorRequest(MirrorRequest head, List<Map.Entry<String, String>> headers, byte[] body) {
+        this(head, head.path, head.query, headers, body);
+    }
+
+    private MirrorRequest(MirrorRequest head, String path, String query, List<Map.Entry<String, String>> headers,
+            byte[] body) {
         this.method = head.method;
-        this.path = head.path;
-        this.query = head.query;
+        this.path = path;
+        this.query = query;
         this.headers = headers;
         this.body = body;
         this.scheme = head.scheme;
@@ -121,6 +128,27 @@ public final class MirrorRequest {
     /** This request with other headers (same method, path, query and body). */
     MirrorRequest withHeaders(List<Map.Entry<String, String>> newHeaders) {
         return new MirrorRequest(this, List.copyOf(newHeaders), body);
+    }
+
+    /** This request with the path and query spelled as they go on the wire. */
+    MirrorRequest withTarget(String wirePath, String wireQuery) {
+        if (wirePath.equals(path) && Objects.equals(wireQuery, query)) {
+            return this;
+        }
+        return new MirrorRequest(this, wirePath, wireQuery, headers, body);
+    }
+
+    /**
+     * The path as a servlet container maps it (decoded, without path parameters, single slashes):
+     * what path conditions match, so that {@code /%61dmin} or {@code /admin;x} is {@code /admin}.
+     */
+    String decodedPath() {
+        String decoded = decodedPath;
+        if (decoded == null) {
+            decoded = WireSyntax.decodedPath(path);
+            decodedPath = decoded;
+        }
+        return decoded;
     }
 
     /** The body array itself, for senders inside this package; never modified. */

@@ -7,9 +7,13 @@ import java.io.IOException;
  * keeps them in memory for tests; a sink of your own can write them to a file or a queue.
  *
  * <p>{@link #send} runs on one of the target's mirror threads, never on a request thread, and may
- * block up to the configured timeout. It receives the copy as it should appear on the wire: hop-by-hop
- * headers removed, {@code X-Mirror-Id} and {@code X-Forwarded-*} added. Any exception it throws is
- * counted as a failure and never reaches the application.
+ * block up to the configured timeout. It receives the copy as it should appear on the wire: path
+ * and query checked and spelled for the wire (relative to the target's base path), hop-by-hop
+ * headers removed, {@code X-Mirror-Id} and {@code X-Forwarded-*} added, the target's
+ * {@link HeaderRules} applied (a {@code Host} header is present only when they choose one other
+ * than the target's), no body for a headers-only target. Any exception it throws is counted as a
+ * failure ({@link IllegalArgumentException}: {@code invalid_request}) and never reaches the
+ * application.
  */
 @FunctionalInterface
 public interface MirrorSink {

@@ -27,8 +27,15 @@ public enum Reason {
      * after the application would have changed the exchange ({@code Expect: 100-continue}).
      */
     BODY_UNAVAILABLE(Outcome.SKIPPED),
-    /** The request cannot be reproduced faithfully (malformed, or not expressible on the wire). */
+    /**
+     * The request cannot be reproduced safely and faithfully: a path that could leave the target's
+     * base path or be read differently by the shadow (dot segments, backslashes, invalid
+     * percent-encoding, non-ASCII), control characters in the path, query or a header value, or a
+     * request line or header section over the limits.
+     */
     INVALID_REQUEST(Outcome.SKIPPED),
+    /** The target takes copies only of requests the primary answered otherwise (e.g. only 2xx). */
+    PRIMARY_STATUS(Outcome.SKIPPED),
     /** The target failed repeatedly and is cooling down. */
     CIRCUIT_OPEN(Outcome.SKIPPED),
 

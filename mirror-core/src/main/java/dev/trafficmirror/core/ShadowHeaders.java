@@ -9,24 +9,36 @@ import java.util.Set;
 
 /**
  * Turns a request's headers into the headers of its copy: end-to-end headers kept in order,
- * hop-by-hop headers dropped, the mirror id and {@code X-Forwarded-*} added.
+ * hop-by-hop headers dropped, the mirror id and {@code X-Forwarded-*} added, then the target's
+ * {@link HeaderRules} applied and its Host chosen.
  */
 final class ShadowHeaders {
 
     /** Headers that describe one connection, never the request (RFC 9110 7.6.1). */
-    private static final Set<String> HOP_BY_HOP = Set.of("connection", "keep-alive", "proxy-connection",
+    static final Set<String> HOP_BY_HOP = Set.of("connection", "keep-alive", "proxy-connection",
             "proxy-authenticate", "proxy-authorization", "te", "trailer", "transfer-encoding", "upgrade");
 
     /**
-     * Headers the sender sets itself: Host is the target's, Content-Length follows the body sent,
-     * and Expect would make the copy wait for an interim answer.
+     * Headers the copy never takes from the request: Host follows the {@link HeaderRules} (by
+     * default the sender sets the target's), Content-Length follows the body sent, and Expect would
+     * make the copy wait for an interim answer.
      */
     private static final Set<String> SET_BY_SENDER = Set.of("host", "content-length", "expect");
+
+    /** Headers that describe a body: a headers-only copy has none, so they would describe nothing. */
+    private static final Set<String> DESCRIBE_BODY = Set.of("content-type", "content-encoding", "content-language",
+            "content-range", "content-md5", "digest", "content-digest", "repr-digest");
 
     private ShadowHeaders() {
     }
 
-    static List<Map.Entry<String, String>> of(MirrorRequest request, String mirrorId) {
+    /**
+     * The copy's headers.
+     *
+     * @param withoutBody whether the copy is sent without the body (headers-only target)
+     */
+    static List<Map.Entry<String, String>> of(MirrorRequest request, String mirrorId, HeaderRules rules,
+            boolean withoutBody) {
         Set<String> connectionScoped = connectionScoped(request);
         List<Map.Entry<String, String>> headers = new ArrayList<>(request.headers().size() + 4);
         String forwardedFor = null;
@@ -35,7 +47,7 @@ final class ShadowHeaders {
         for (Map.Entry<String, String> header : request.headers()) {
             String name = header.getKey().toLowerCase(Locale.ROOT);
             if (HOP_BY_HOP.contains(name) || SET_BY_SENDER.contains(name) || connectionScoped.contains(name)
-                    || name.equals("x-mirror-id")) {
+                    || name.equals("x-mirror-id") || (withoutBody && DESCRIBE_BODY.contains(name))) {
                 continue;
             }
             if (name.equals("x-forwarded-for")) {
@@ -60,6 +72,11 @@ final class ShadowHeaders {
         }
         if (!hasForwardedProto) {
             headers.add(Map.entry("X-Forwarded-Proto", request.scheme()));
+        }
+        rules.apply(headers);
+        String copyHost = rules.host(request);
+        if (copyHost != null) {
+            headers.add(0, Map.entry("Host", copyHost));
         }
         return headers;
     }

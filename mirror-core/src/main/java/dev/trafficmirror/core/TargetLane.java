@@ -10,15 +10,15 @@ import java.net.NoRouteToHostException;
 import java.net.SocketTimeoutException;
 import java.net.UnknownHostException;
 import java.util.Locale;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicLong;
 import javax.net.ssl.SSLException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One target's own path: its sampling, its bounded pool of senders (a resilience4j thread-pool
- * bulkhead, so a dead target cannot starve a healthy one) and its meters.
+ * One target's own path: its bounded pool of senders (a resilience4j thread-pool bulkhead, so a
+ * dead target cannot starve a healthy one) and its meters. Which requests it gets is decided by its
+ * {@link TargetRoute}.
  */
 final class TargetLane {
 
@@ -26,7 +26,6 @@ final class TargetLane {
     private static final long LOG_INTERVAL_NANOS = 10_000_000_000L;
 
     private final MirrorTarget target;
-    private final double percentage;
     private final MirrorSink sink;
     private final InFlight inFlight;
     private final TargetMeters meters;
@@ -35,10 +34,9 @@ final class TargetLane {
     private final AtomicLong unloggedFailures = new AtomicLong();
     private volatile boolean closing;
 
-    TargetLane(MirrorTarget target, double percentage, int maxConcurrent, int queueCapacity, MirrorSink sink,
+    TargetLane(MirrorTarget target, int maxConcurrent, int queueCapacity, MirrorSink sink,
             InFlight inFlight, TargetMeters meters) {
         this.target = target;
-        this.percentage = percentage;
         this.sink = sink;
         this.inFlight = inFlight;
         this.meters = meters;
@@ -52,10 +50,6 @@ final class TargetLane {
 
     MirrorTarget target() {
         return target;
-    }
-
-    boolean sample() {
-        return percentage >= 100.0 || (percentage > 0.0 && ThreadLocalRandom.current().nextDouble(100.0) < percentage);
     }
 
     void count(Reason reason) {

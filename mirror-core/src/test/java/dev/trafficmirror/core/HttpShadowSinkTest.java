@@ -1,6 +1,7 @@
 package dev.trafficmirror.core;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
@@ -75,6 +76,11 @@ class HttpShadowSinkTest {
             assertThat(url.host()).as(path).isEqualTo("shadow");
             assertThat(url.port()).as(path).isEqualTo(9080);
             assertThat(url.encodedPath()).as(path).startsWith("/v2/");
+        }
+        // OkHttp resolves these while building the URL, which would escape the base path.
+        for (String path : new String[] {"/../x", "/%2e%2e/x", "/a/..\\..\\x", "/..;/x", "/./x"}) {
+            assertThatThrownBy(() -> HttpShadowSink.url(base, MirrorRequest.builder("GET", path).build())).as(path)
+                    .isInstanceOf(IllegalArgumentException.class);
         }
     }
 }

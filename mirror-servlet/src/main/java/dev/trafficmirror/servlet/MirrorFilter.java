@@ -12,6 +12,7 @@ import jakarta.servlet.ServletException;
 import jakarta.servlet.ServletRequest;
 import jakarta.servlet.ServletResponse;
 import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.util.Objects;
 import org.slf4j.Logger;
@@ -20,12 +21,14 @@ import org.slf4j.LoggerFactory;
 /**
  * Mirrors the requests it sees through a {@link Mirror}, on any jakarta servlet container.
  *
- * <p>The request is decided on its head before the application runs; a request no target takes
- * goes through untouched. Otherwise the body is teed as the application reads it (capped at the
- * mirror's maximum body size), and once the application has answered, on the request thread or in
- * the container's async completion callback, the snapshot is handed to the mirror. The application
- * sees the same request, the same bytes and the same exceptions as without the filter; nothing the
- * mirror does can reach it.
+ * <p>The request is decided on its head before the application runs (loop guard, conditions,
+ * sampling); a request no target takes goes through untouched: no wrapper, no copy. Otherwise the
+ * body is teed as the application reads it (capped at the mirror's maximum body size; not at all
+ * when every target picked is headers-only), and once the application has answered, on the request
+ * thread or in the container's async completion callback, the snapshot is handed to the mirror with
+ * the primary's status (500 when the application threw). The application sees the same request,
+ * the same bytes and the same exceptions as without the filter; nothing the mirror does can reach
+ * it.
  *
  * <p>Register it first in the chain (before anything that reads the body), for the {@code REQUEST}
  * and {@code ASYNC} dispatcher types. The filter does not own the mirror: close the mirror when the
@@ -55,17 +58,22 @@ public final class MirrorFilter implements Filter {
             chain.doFilter(request, response);
             return;
         }
-        long declaredLength = http.getContentLengthLong();
-        if (declaredLength > pending.maxBodySize()) {
-            pending.skip(Reason.BODY_TOO_LARGE);
-            chain.doFilter(request, response);
-            return;
+        TeeRequest tee = null;
+        if (pending.needsBody()) {
+            long declaredLength = http.getContentLengthLong();
+            if (declaredLength > pending.maxBodySize()) {
+                pending.skip(Reason.BODY_TOO_LARGE);
+                chain.doFilter(request, response);
+                return;
+            }
+            tee = new TeeRequest(http, new BodyTee(pending.maxBodySize(), declaredLength));
         }
-        TeeRequest tee = new TeeRequest(http, new BodyTee(pending.maxBodySize(), declaredLength));
+        boolean threw = true;
         try {
-            chain.doFilter(tee, response);
+            chain.doFilter(tee != null ? tee : request, response);
+            threw = false;
         } finally {
-            afterApplication(http, tee, pending);
+            afterApplication(http, response, tee, pending, threw);
         }
     }
 
@@ -78,12 +86,13 @@ public final class MirrorFilter implements Filter {
         }
     }
 
-    private static void afterApplication(HttpServletRequest request, TeeRequest tee, PendingMirror pending) {
+    private static void afterApplication(HttpServletRequest request, ServletResponse response, TeeRequest tee,
+            PendingMirror pending, boolean threw) {
         try {
             if (request.isAsyncStarted()) {
-                request.getAsyncContext().addListener(new AsyncCompletion(tee, pending));
+                request.getAsyncContext().addListener(new AsyncCompletion(tee, pending, response));
             } else {
-                finish(tee, pending, true);
+                finish(tee, pending, true, threw ? HttpServletResponse.SC_INTERNAL_SERVER_ERROR : status(response));
             }
         } catch (RuntimeException e) {
             log.warn("Mirror could not finish a request", e);
@@ -96,7 +105,12 @@ public final class MirrorFilter implements Filter {
      * change the exchange: synchronously, and not when the client waits for 100-continue (reading
      * would make the container send an interim response the application never asked for).
      */
-    private static void finish(TeeRequest tee, PendingMirror pending, boolean mayDrain) {
+    private static void finish(TeeRequest tee, PendingMirror pending, boolean mayDrain, int primaryStatus) {
+        if (tee == null) {
+            // Only headers-only targets: there is no body to wait for.
+            pending.send(new byte[0], primaryStatus);
+            return;
+        }
         BodyTee body = tee.tee();
         if (!body.complete() && mayDrain && !body.overflowed() && !body.hasFailed()
                 && tee.getHeader("Expect") == null) {
@@ -113,24 +127,31 @@ public final class MirrorFilter implements Filter {
         } else if (!body.complete()) {
             pending.skip(Reason.BODY_UNAVAILABLE);
         } else {
-            pending.send(body.bytes());
+            pending.send(body.bytes(), primaryStatus);
         }
+    }
+
+    /** The status the primary answered with, or -1 when the response is not an HTTP one. */
+    private static int status(ServletResponse response) {
+        return response instanceof HttpServletResponse http ? http.getStatus() : -1;
     }
 
     /** Finishes an async request once the container completes it, whichever thread that is on. */
     private static final class AsyncCompletion implements AsyncListener {
         private final TeeRequest tee;
         private final PendingMirror pending;
+        private final ServletResponse response;
 
-        AsyncCompletion(TeeRequest tee, PendingMirror pending) {
+        AsyncCompletion(TeeRequest tee, PendingMirror pending, ServletResponse response) {
             this.tee = tee;
             this.pending = pending;
+            this.response = response;
         }
 
         @Override
         public void onComplete(AsyncEvent event) {
             try {
-                finish(tee, pending, false);
+                finish(tee, pending, false, status(response));
             } catch (RuntimeException e) {
                 log.warn("Mirror could not finish an async request", e);
                 pending.skip(Reason.ERROR);
