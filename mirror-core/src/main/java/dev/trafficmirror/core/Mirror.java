@@ -161,6 +161,36 @@ public final class Mirror implements AutoCloseable {
         return lanes.stream().map(TargetLane::target).toList();
     }
 
+    /**
+     * Changes the share of requests mirrored to one target, at run time: from the next request on.
+     *
+     * @param target the target's name (the {@code target} metric tag)
+     * @param percent 0 to 100, decimals allowed
+     * @throws IllegalArgumentException if no target has that name or the percentage is out of range
+     */
+    public void setPercentage(String target, double percent) {
+        lane(target).setPercentage(percent);
+    }
+
+    /**
+     * What each target has done so far, in the order configured: its current percentage, its
+     * counts by reason (the numbers of {@code mirror.requests}, whatever the meter registry) and
+     * its last few failures. A copy taken now; cheap enough to call on demand, not per request.
+     */
+    public List<TargetStats> stats() {
+        return lanes.stream().map(TargetLane::stats).toList();
+    }
+
+    private TargetLane lane(String name) {
+        for (TargetLane lane : lanes) {
+            if (lane.target().name().equals(name)) {
+                return lane;
+            }
+        }
+        throw new IllegalArgumentException("no target is named '" + name + "'; the targets are "
+                + lanes.stream().map(lane -> "'" + lane.target().name() + "'").toList());
+    }
+
     /** The largest request body that is mirrored, in bytes. */
     public long maxBodySize() {
         return maxBodySize;

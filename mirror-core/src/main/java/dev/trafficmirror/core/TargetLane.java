@@ -9,6 +9,7 @@ import java.net.ConnectException;
 import java.net.NoRouteToHostException;
 import java.net.SocketTimeoutException;
 import java.net.UnknownHostException;
+import java.time.Instant;
 import java.util.Locale;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicLong;
@@ -18,7 +19,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One target's own path: its sampling, its bounded pool of senders (a resilience4j thread-pool
- * bulkhead, so a dead target cannot starve a healthy one) and its meters.
+ * bulkhead, so a dead target cannot starve a healthy one), its meters and its recent failures.
  */
 final class TargetLane {
 
@@ -26,13 +27,14 @@ final class TargetLane {
     private static final long LOG_INTERVAL_NANOS = 10_000_000_000L;
 
     private final MirrorTarget target;
-    private final double percentage;
+    private final RecentFailures recentFailures = new RecentFailures();
     private final MirrorSink sink;
     private final InFlight inFlight;
     private final TargetMeters meters;
     private final ThreadPoolBulkhead senders;
     private final AtomicLong nextLogAt = new AtomicLong(System.nanoTime());
     private final AtomicLong unloggedFailures = new AtomicLong();
+    private volatile double percentage;
     private volatile boolean closing;
 
     TargetLane(MirrorTarget target, double percentage, int maxConcurrent, int queueCapacity, MirrorSink sink,
@@ -55,7 +57,17 @@ final class TargetLane {
     }
 
     boolean sample() {
-        return percentage >= 100.0 || (percentage > 0.0 && ThreadLocalRandom.current().nextDouble(100.0) < percentage);
+        double percent = percentage;
+        return percent >= 100.0 || (percent > 0.0 && ThreadLocalRandom.current().nextDouble(100.0) < percent);
+    }
+
+    /** Changes the share of requests sampled from now on; requests already decided are not affected. */
+    void setPercentage(double percent) {
+        this.percentage = MirrorTarget.checkPercentage(percent, "percentage of target '" + target.name() + "'");
+    }
+
+    TargetStats stats() {
+        return new TargetStats(target, percentage, meters.counts(), recentFailures.newestFirst());
     }
 
     void count(Reason reason) {
@@ -88,6 +100,10 @@ final class TargetLane {
         } catch (Throwable failure) {
             Reason reason = closing ? Reason.SHUTDOWN : classify(failure);
             meters.count(reason);
+            if (reason.outcome() == Outcome.FAILED) {
+                recentFailures.add(new MirrorFailure(Instant.now(), reason, copy.header(Mirror.MIRROR_ID_HEADER),
+                        copy.method(), copy.path(), failure.toString()));
+            }
             logRateLimited(reason, failure);
             if (failure instanceof VirtualMachineError fatal) {
                 throw fatal;
