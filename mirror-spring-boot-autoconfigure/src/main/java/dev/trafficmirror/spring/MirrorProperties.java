@@ -22,7 +22,8 @@ import org.springframework.validation.Validator;
  * are checked by their setters (Spring Boot reports the property being bound), what depends on
  * several properties (target names) by {@link #validate}. Groups of related settings belong in
  * static nested classes with their own fields, e.g. {@code mirror.sampling.*}; the configuration
- * processor documents them from their field Javadoc.
+ * processor documents them from their field Javadoc. The {@code mirror} endpoint shows a property
+ * once it is listed in {@link #describe}.
  */
 @ConfigurationProperties("mirror")
 public class MirrorProperties implements Validator {
@@ -125,7 +126,7 @@ public class MirrorProperties implements Validator {
     }
 
     public void setMaxBodySize(DataSize maxBodySize) {
-        this.maxBodySize = checkSize(maxBodySize, Long.MAX_VALUE);
+        this.maxBodySize = checkSize(maxBodySize);
     }
 
     public Duration getConnectTimeout() {
@@ -171,7 +172,7 @@ public class MirrorProperties implements Validator {
     }
 
     public void setMaxBufferedBytes(DataSize maxBufferedBytes) {
-        this.maxBufferedBytes = checkSize(maxBufferedBytes, Long.MAX_VALUE);
+        this.maxBufferedBytes = checkSize(maxBufferedBytes);
     }
 
     public DataSize getResponseCaptureLimit() {
@@ -179,7 +180,10 @@ public class MirrorProperties implements Validator {
     }
 
     public void setResponseCaptureLimit(DataSize responseCaptureLimit) {
-        this.responseCaptureLimit = checkSize(responseCaptureLimit, Integer.MAX_VALUE);
+        if (checkSize(responseCaptureLimit).toBytes() > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException("must be at most 2147483647B (just under 2GB), was " + responseCaptureLimit);
+        }
+        this.responseCaptureLimit = responseCaptureLimit;
     }
 
     public Duration getDrainTimeout() {
@@ -290,9 +294,9 @@ public class MirrorProperties implements Validator {
         return percentage;
     }
 
-    private static DataSize checkSize(DataSize size, long max) {
-        if (size == null || size.isNegative() || size.toBytes() > max) {
-            throw new IllegalArgumentException("must be a size from 0B to " + max + "B (e.g. 512KB, 1MB), was " + size);
+    private static DataSize checkSize(DataSize size) {
+        if (size == null || size.isNegative()) {
+            throw new IllegalArgumentException("must be a size of 0B or more (e.g. 512KB, 1MB), was " + size);
         }
         return size;
     }

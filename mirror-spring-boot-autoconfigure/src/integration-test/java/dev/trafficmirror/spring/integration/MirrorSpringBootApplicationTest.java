@@ -36,6 +36,8 @@ import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestParam;
@@ -116,6 +118,21 @@ class MirrorSpringBootApplicationTest {
         assertThat(copy.getBody().toByteArray()).isEqualTo(json.getBytes(StandardCharsets.UTF_8));
         assertThat(copy.getHeaders().get("Content-Type")).isEqualTo("application/json; charset=UTF-8");
         assertThat(copy.getHeaders().get("X-Mirror-Id")).matches("[0-9a-f]{32}");
+        awaitCounted("shadow", before, Map.of(Reason.NONE, 1L));
+    }
+
+    @Test
+    void shouldMirrorAGet() throws Exception {
+        Map<Reason, Long> before = counts("shadow");
+
+        HttpResponse<String> response = http.send(HttpRequest.newBuilder(uri("/reviews/7?lang=fr")).GET().build(),
+                HttpResponse.BodyHandlers.ofString());
+
+        assertThat(response.body()).isEqualTo("review 7");
+        RecordedRequest copy = shadow.takeRequest(WAIT.toSeconds(), TimeUnit.SECONDS);
+        assertThat(copy).isNotNull();
+        assertThat(copy.getMethod()).isEqualTo("GET");
+        assertThat(copy.getTarget()).isEqualTo("/reviews/7?lang=fr");
         awaitCounted("shadow", before, Map.of(Reason.NONE, 1L));
     }
 
@@ -311,6 +328,11 @@ class MirrorSpringBootApplicationTest {
         @PostMapping("/reviews")
         String save(@RequestBody String review) {
             return "saved " + review;
+        }
+
+        @GetMapping("/reviews/{id}")
+        String review(@PathVariable String id) {
+            return "review " + id;
         }
 
         @PostMapping("/async-reviews")
