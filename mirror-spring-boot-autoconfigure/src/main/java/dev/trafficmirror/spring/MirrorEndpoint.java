@@ -5,10 +5,12 @@ import dev.trafficmirror.core.MirrorFailure;
 import dev.trafficmirror.core.Outcome;
 import dev.trafficmirror.core.Reason;
 import dev.trafficmirror.core.TargetStats;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import org.springframework.boot.actuate.endpoint.InvalidEndpointRequestException;
 import org.springframework.boot.actuate.endpoint.OperationResponseBody;
 import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
@@ -46,11 +48,18 @@ public class MirrorEndpoint {
      *
      * @param properties the {@code mirror.*} properties to show, or {@code null} when none are bound
      * @param sections the sections to add, in order
+     * @throws IllegalStateException if two sections have the same name
      */
     public MirrorEndpoint(Mirror mirror, MirrorProperties properties, List<MirrorEndpointSection> sections) {
         this.mirror = Objects.requireNonNull(mirror, "mirror");
         this.properties = properties;
         this.sections = List.copyOf(sections);
+        Set<String> names = new HashSet<>();
+        for (MirrorEndpointSection section : this.sections) {
+            if (!names.add(section.name())) {
+                throw new IllegalStateException("two mirror endpoint sections are named '" + section.name() + "'");
+            }
+        }
     }
 
     /** The whole report. */
@@ -58,9 +67,7 @@ public class MirrorEndpoint {
     public MirrorReport report() {
         Map<String, Object> extra = new LinkedHashMap<>();
         for (MirrorEndpointSection section : sections) {
-            if (extra.putIfAbsent(section.name(), section.content()) != null) {
-                throw new IllegalStateException("two mirror endpoint sections are named '" + section.name() + "'");
-            }
+            extra.put(section.name(), section.content());
         }
         return new MirrorReport(mirror.isEnabled(), mirror.stats().stream().map(TargetReport::of).toList(),
                 properties == null ? null : properties.describe(), extra);

@@ -130,8 +130,8 @@ class MirrorEndpointTest {
                         .containsExactly(Map.entry("comparisons", Map.of("match", 3))));
         exposed.withBean("a", MirrorEndpointSection.class, () -> section("same", 1))
                 .withBean("b", MirrorEndpointSection.class, () -> section("same", 2))
-                .run(context -> assertThatThrownBy(() -> context.getBean(MirrorEndpoint.class).report())
-                        .hasMessageContaining("'same'"));
+                .run(context -> assertThat(context).hasFailed().getFailure().rootCause()
+                        .hasMessageContaining("two mirror endpoint sections are named 'same'"));
     }
 
     private static MirrorEndpointSection section(String name, Object content) {
