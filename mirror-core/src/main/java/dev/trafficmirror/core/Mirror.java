@@ -267,8 +267,17 @@ public final class Mirror implements AutoCloseable {
                 return route;
             }
         }
-        throw new IllegalArgumentException("no target is named '" + name + "'; targets: "
-                + routes.stream().map(route -> route.target().name()).toList());
+        throw new IllegalArgumentException("no target is named '" + name + "'; the targets are "
+                + routes.stream().map(route -> "'" + route.target().name() + "'").toList());
+    }
+
+    /**
+     * What each target has done so far, in the order configured: its current percentage, its
+     * counts by reason (the numbers of {@code mirror.requests}, whatever the meter registry) and
+     * its last few failures. A copy taken now; cheap enough to call on demand, not per request.
+     */
+    public List<TargetStats> stats() {
+        return routes.stream().map(route -> route.lane().stats(route.percentage())).toList();
     }
 
     /** The largest request body that is mirrored, in bytes. */

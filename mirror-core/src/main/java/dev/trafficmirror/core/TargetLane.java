@@ -9,6 +9,7 @@ import java.net.ConnectException;
 import java.net.NoRouteToHostException;
 import java.net.SocketTimeoutException;
 import java.net.UnknownHostException;
+import java.time.Instant;
 import java.util.Locale;
 import java.util.concurrent.atomic.AtomicLong;
 import javax.net.ssl.SSLException;
@@ -17,8 +18,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One target's own path: its bounded pool of senders (a resilience4j thread-pool bulkhead, so a
- * dead target cannot starve a healthy one) and its meters. Which requests it gets is decided by its
- * {@link TargetRoute}.
+ * dead target cannot starve a healthy one), its meters and its recent failures. Which requests it
+ * gets is decided by its {@link TargetRoute}.
  */
 final class TargetLane {
 
@@ -26,6 +27,7 @@ final class TargetLane {
     private static final long LOG_INTERVAL_NANOS = 10_000_000_000L;
 
     private final MirrorTarget target;
+    private final RecentFailures recentFailures = new RecentFailures();
     private final MirrorSink sink;
     private final InFlight inFlight;
     private final TargetMeters meters;
@@ -50,6 +52,11 @@ final class TargetLane {
 
     MirrorTarget target() {
         return target;
+    }
+
+    /** What this target has done so far, with the percentage its route samples at now. */
+    TargetStats stats(double percentage) {
+        return new TargetStats(target, percentage, meters.counts(), recentFailures.newestFirst());
     }
 
     void count(Reason reason) {
@@ -82,6 +89,10 @@ final class TargetLane {
         } catch (Throwable failure) {
             Reason reason = closing ? Reason.SHUTDOWN : classify(failure);
             meters.count(reason);
+            if (reason.outcome() == Outcome.FAILED) {
+                recentFailures.add(new MirrorFailure(Instant.now(), reason, copy.header(Mirror.MIRROR_ID_HEADER),
+                        copy.method(), copy.path(), failure.toString()));
+            }
             logRateLimited(reason, failure);
             if (failure instanceof VirtualMachineError fatal) {
                 throw fatal;

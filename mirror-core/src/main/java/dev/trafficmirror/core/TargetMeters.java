@@ -6,10 +6,14 @@ import io.micrometer.core.instrument.Timer;
 import java.util.EnumMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
  * The meters of one target, registered up front so that every outcome and reason shows (at zero)
  * before it first happens, and so that counting costs no registry look-up.
+ *
+ * <p>Each count is also kept here, so that {@link Mirror#stats()} can report it whatever the
+ * registry is (the default global registry counts nothing until a registry is added to it).
  */
 final class TargetMeters {
 
@@ -17,6 +21,7 @@ final class TargetMeters {
     static final String DURATION = "mirror.shadow.duration";
 
     private final Map<Reason, Counter> counters = new EnumMap<>(Reason.class);
+    private final LongAdder[] totals = new LongAdder[Reason.values().length];
     private final Timer[] durations = new Timer[6];
 
     TargetMeters(MeterRegistry registry, String target) {
@@ -27,6 +32,7 @@ final class TargetMeters {
                     .tag("outcome", reason.outcome().tag())
                     .tag("reason", reason.tag())
                     .register(registry));
+            totals[reason.ordinal()] = new LongAdder();
         }
         for (int statusClass = 1; statusClass <= 5; statusClass++) {
             durations[statusClass] = Timer.builder(DURATION)
@@ -39,11 +45,21 @@ final class TargetMeters {
 
     void count(Reason reason) {
         counters.get(reason).increment();
+        totals[reason.ordinal()].increment();
     }
 
     void answered(int status, long nanos) {
         int statusClass = status / 100;
         durations[statusClass >= 1 && statusClass <= 5 ? statusClass : 5].record(nanos, TimeUnit.NANOSECONDS);
-        counters.get(Reason.NONE).increment();
+        count(Reason.NONE);
+    }
+
+    /** Every reason with its count so far, zeros included. */
+    Map<Reason, Long> counts() {
+        Map<Reason, Long> counts = new EnumMap<>(Reason.class);
+        for (Reason reason : Reason.values()) {
+            counts.put(reason, totals[reason.ordinal()].sum());
+        }
+        return counts;
     }
 }

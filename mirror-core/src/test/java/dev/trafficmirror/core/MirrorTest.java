@@ -168,6 +168,53 @@ class MirrorTest {
     }
 
     @Test
+    void shouldChangeATargetsPercentageAtRunTime() {
+        mirror = Mirror.builder().target(MirrorTarget.of("a", "http://a")).target(MirrorTarget.of("b", "http://b"))
+                .meterRegistry(registry).sink(recorded).build();
+
+        mirror.setPercentage("b", 0);
+        mirror.submit(post("x"));
+
+        assertThat(Meters.count(registry, "b", Reason.SAMPLED_OUT)).isEqualTo(1);
+        assertThat(mirror.stats()).extracting(TargetStats::percentage).containsExactly(100.0, 0.0);
+        assertThatThrownBy(() -> mirror.setPercentage("c", 5)).hasMessageContaining("'c'").hasMessageContaining("'a'");
+        assertThatThrownBy(() -> mirror.setPercentage("a", 100.5)).hasMessageContaining("between 0 and 100");
+        assertThat(mirror.stats().get(0).percentage()).isEqualTo(100.0);
+    }
+
+    @Test
+    void shouldReportCountsWithoutAMeterRegistryAndKeepOnlyTheLastFailures() {
+        // No meterRegistry: the global registry has no registry added, so only stats() can count.
+        mirror = Mirror.builder().target("http://shadow").maxConcurrent(1)
+                .sink((target, request) -> {
+                    throw new java.net.ConnectException("refused " + request.path());
+                }).build();
+
+        for (int i = 0; i < RecentFailures.CAPACITY + 2; i++) {
+            mirror.submit(MirrorRequest.builder("PUT", "/orders/" + i).query("secret=1").build());
+        }
+        mirror.setEnabled(false);
+        mirror.submit(post("x"));
+
+        await().untilAsserted(() -> assertThat(mirror.stats().get(0).count(Reason.CONNECT))
+                .isEqualTo(RecentFailures.CAPACITY + 2));
+        TargetStats stats = mirror.stats().get(0);
+        assertThat(stats.target().name()).isEqualTo("shadow");
+        assertThat(stats.count(Reason.DISABLED)).isEqualTo(1);
+        assertThat(stats.count(Outcome.FAILED)).isEqualTo(RecentFailures.CAPACITY + 2);
+        assertThat(stats.count(Outcome.SKIPPED)).isEqualTo(1);
+        assertThat(stats.requests()).isEqualTo(RecentFailures.CAPACITY + 3);
+        assertThat(stats.counts()).containsOnlyKeys(Reason.values());
+        assertThat(stats.recentFailures()).hasSize(RecentFailures.CAPACITY)
+                .extracting(MirrorFailure::path).startsWith("/orders/11", "/orders/10").endsWith("/orders/2");
+        MirrorFailure newest = stats.recentFailures().get(0);
+        assertThat(newest.reason()).isEqualTo(Reason.CONNECT);
+        assertThat(newest.method()).isEqualTo("PUT");
+        assertThat(newest.mirrorId()).matches("[0-9a-f]{32}");
+        assertThat(newest.detail()).isEqualTo("java.net.ConnectException: refused /orders/11");
+    }
+
+    @Test
     void shouldRejectBadSettingsNamingThem() {
         assertThatThrownBy(() -> Mirror.builder().build()).hasMessageContaining("at least one target");
         assertThatThrownBy(() -> Mirror.builder().percentage(150)).hasMessageContaining("percentage")

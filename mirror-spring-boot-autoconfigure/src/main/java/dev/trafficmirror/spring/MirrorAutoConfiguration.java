@@ -1,7 +1,6 @@
 package dev.trafficmirror.spring;
 
 import dev.trafficmirror.core.Mirror;
-import dev.trafficmirror.core.MirrorTarget;
 import dev.trafficmirror.servlet.MirrorFilter;
 import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.servlet.DispatcherType;
@@ -14,43 +13,71 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplicat
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Conditional;
 import org.springframework.core.Ordered;
 
 /**
- * Mirrors a servlet application's requests when {@code mirror.target} is set: a {@link Mirror}
- * built from {@code mirror.*} properties (closed with the context) and a {@link MirrorFilter}
- * registered for REQUEST and ASYNC dispatches.
+ * Mirrors a servlet application's requests once a target is set ({@code mirror.target} or
+ * {@code mirror.targets[0].url}): a {@link Mirror} built from the {@code mirror.*} properties, then
+ * every {@link MirrorCustomizer}, with the context's {@link MeterRegistry} when there is one; and
+ * a {@link MirrorFilter} registered for REQUEST and ASYNC dispatches. The mirror is closed with the
+ * context, after the web server has stopped taking requests, so in-flight copies are drained.
  *
- * <p>The filter sits right after Spring's CharacterEncodingFilter ({@code HIGHEST_PRECEDENCE}),
- * ahead of everything that may read the body: HiddenHttpMethodFilter and FormContentFilter
- * (-10000, -9900), Spring Security (-100). Requests that security rejects are mirrored too.
+ * <p>Backs off, piece by piece, for an application's own {@link Mirror} bean, and for its own
+ * {@link MirrorFilter} bean, {@code FilterRegistrationBean<MirrorFilter>} or bean named
+ * {@value #FILTER_REGISTRATION_BEAN_NAME}. {@code mirror.enabled=false} turns everything off.
+ *
+ * <p>The filter sits at {@link #FILTER_ORDER}: after CharacterEncodingFilter
+ * ({@code HIGHEST_PRECEDENCE}) and the observation filter ({@code HIGHEST_PRECEDENCE + 1}), ahead
+ * of everything that may read the body: Spring Session ({@code MIN_VALUE + 50}),
+ * HiddenHttpMethodFilter (-10000), FormContentFilter (-9900), RequestContextFilter (-105) and
+ * Spring Security (-100). So requests that security rejects are mirrored too.
  */
 @AutoConfiguration
 @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
 @ConditionalOnClass({Mirror.class, MirrorFilter.class, FilterRegistrationBean.class})
 @ConditionalOnProperty(prefix = "mirror", name = "enabled", havingValue = "true", matchIfMissing = true)
-@ConditionalOnProperty(prefix = "mirror", name = "target")
+@Conditional(OnMirrorTargetCondition.class)
 @EnableConfigurationProperties(MirrorProperties.class)
 public class MirrorAutoConfiguration {
 
-    /** Where the filter sits in the chain. */
+    /** Where the filter sits in the chain: {@code Ordered.HIGHEST_PRECEDENCE + 10}. */
     public static final int FILTER_ORDER = Ordered.HIGHEST_PRECEDENCE + 10;
 
+    /** The name of the filter's registration bean; define a bean of this name to replace it. */
+    public static final String FILTER_REGISTRATION_BEAN_NAME = "mirrorFilterRegistration";
+
+    /** The mirror built from the properties; closed with the context. */
     @Bean(destroyMethod = "close")
     @ConditionalOnMissingBean
-    Mirror mirror(MirrorProperties properties, ObjectProvider<MeterRegistry> registry,
+    public Mirror mirror(MirrorProperties properties, ObjectProvider<MeterRegistry> registry,
             ObjectProvider<MirrorCustomizer> customizers) {
         Mirror.Builder builder = Mirror.builder()
-                .target(MirrorTarget.of(properties.getTarget()))
-                .percentage(properties.getPercentage());
-        registry.ifAvailable(builder::meterRegistry);
+                .percentage(properties.getPercentage())
+                .maxBodySize(properties.getMaxBodySize().toBytes())
+                .connectTimeout(properties.getConnectTimeout())
+                .timeout(properties.getTimeout())
+                .maxConcurrent(properties.getMaxConcurrent())
+                .queueCapacity(properties.getQueueCapacity())
+                .maxBufferedBytes(properties.getMaxBufferedBytes().toBytes())
+                .responseCaptureLimit((int) properties.getResponseCaptureLimit().toBytes())
+                .drainTimeout(properties.getDrainTimeout());
+        properties.mirrorTargets().forEach(builder::target);
+        // Several registries and no primary one: keep the core's default, the global registry,
+        // to which Spring Boot adds the registries it creates (management.metrics.use-global-registry).
+        MeterRegistry meters = registry.getIfUnique();
+        if (meters != null) {
+            builder.meterRegistry(meters);
+        }
         customizers.orderedStream().forEach(customizer -> customizer.customize(builder));
         return builder.build();
     }
 
-    @Bean
-    @ConditionalOnMissingBean(MirrorFilter.class)
-    FilterRegistrationBean<MirrorFilter> mirrorFilterRegistration(Mirror mirror) {
+    /** Registers the filter first among the filters that may read the body. */
+    @Bean(FILTER_REGISTRATION_BEAN_NAME)
+    @ConditionalOnMissingBean(value = MirrorFilter.class, parameterizedContainer = FilterRegistrationBean.class,
+            name = FILTER_REGISTRATION_BEAN_NAME)
+    public FilterRegistrationBean<MirrorFilter> mirrorFilterRegistration(Mirror mirror) {
         FilterRegistrationBean<MirrorFilter> registration = new FilterRegistrationBean<>(new MirrorFilter(mirror));
         registration.setName("mirrorFilter");
         registration.setDispatcherTypes(DispatcherType.REQUEST, DispatcherType.ASYNC);
