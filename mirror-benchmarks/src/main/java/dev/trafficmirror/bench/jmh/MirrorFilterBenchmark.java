@@ -14,12 +14,14 @@ import jakarta.servlet.ServletResponse;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.InterruptedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -37,7 +39,8 @@ import org.openjdk.jmh.annotations.Warmup;
 /**
  * What mirroring costs the request thread: a JSON POST (1 KiB by default) through
  * {@link MirrorFilter}.doFilter with mirroring on, against the same application called without the
- * filter ({@code baselineNoFilter}) and with the filter installed but the request sampled out.
+ * filter ({@code baselineNoFilter}), with the filter installed but the request sampled out, and
+ * with a hung shadow whose senders and queue are full, so that every copy is dropped.
  *
  * <p>The measured work is everything the request thread does: the head snapshot and sampling
  * before the application, the tee while it reads the body, the hand-off to the target's bounded
@@ -70,8 +73,12 @@ public class MirrorFilterBenchmark {
     private SimpleMeterRegistry samplingMeters;
     private Mirror mirroring;
     private Mirror sampling;
+    private Mirror hung;
     private MirrorFilter mirroringFilter;
     private MirrorFilter samplingFilter;
+    private MirrorFilter hungFilter;
+    private SimpleMeterRegistry hungMeters;
+    private final CountDownLatch hungShadowAnswers = new CountDownLatch(1);
     private long bodyBytesRead;
 
     @Setup
@@ -95,16 +102,33 @@ public class MirrorFilterBenchmark {
                 .sink(DISCARD).meterRegistry(mirroringMeters).build();
         sampling = Mirror.builder().target(MirrorTarget.of("sampled-out", "http://shadow.invalid:9080"))
                 .percentage(0).sink(DISCARD).meterRegistry(samplingMeters).build();
+        // One sender and a queue of one, both held by a shadow that answers only at tear-down.
+        hungMeters = new SimpleMeterRegistry();
+        hung = Mirror.builder().target(MirrorTarget.of("hung", "http://shadow.invalid:9080"))
+                .maxConcurrent(1).queueCapacity(1)
+                .sink((target, copy) -> {
+                    try {
+                        hungShadowAnswers.await();
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        throw new InterruptedIOException("interrupted while hanging");
+                    }
+                    return OK;
+                })
+                .meterRegistry(hungMeters).build();
         mirroringFilter = new MirrorFilter(mirroring);
         samplingFilter = new MirrorFilter(sampling);
+        hungFilter = new MirrorFilter(hung);
     }
 
     @TearDown
     public void tearDown() {
         mirroring.close(Duration.ofSeconds(5));
         sampling.close(Duration.ZERO);
+        hungShadowAnswers.countDown();
+        hung.close(Duration.ofSeconds(5));
         Map<String, Long> counts = new TreeMap<>();
-        for (SimpleMeterRegistry registry : List.of(mirroringMeters, samplingMeters)) {
+        for (SimpleMeterRegistry registry : List.of(mirroringMeters, samplingMeters, hungMeters)) {
             for (Counter counter : registry.find("mirror.requests").counters()) {
                 if (counter.count() > 0) {
                     counts.merge(counter.getId().getTag("target") + " " + counter.getId().getTag("outcome") + "/"
@@ -136,6 +160,14 @@ public class MirrorFilterBenchmark {
     public int sampledOut() throws IOException, ServletException {
         request.rewind();
         samplingFilter.doFilter(request, response, application);
+        return response.getStatus();
+    }
+
+    /** The application behind MirrorFilter while the shadow hangs: every copy is dropped (queue_full). */
+    @Benchmark
+    public int mirroredToHungShadow() throws IOException, ServletException {
+        request.rewind();
+        hungFilter.doFilter(request, response, application);
         return response.getStatus();
     }
 
