@@ -81,6 +81,7 @@ public class MirrorFilterBenchmark {
     private final CountDownLatch hungShadowAnswers = new CountDownLatch(1);
     private long bodyBytesRead;
 
+    /** The request, and three mirrors: mirroring everything, sampling nothing, and stuck on a hung shadow. */
     @Setup
     public void setUp() {
         byte[] body = new byte[bodyBytes];
@@ -121,6 +122,7 @@ public class MirrorFilterBenchmark {
         hungFilter = new MirrorFilter(hung);
     }
 
+    /** Closes the mirrors and prints what their copies became, to show how many were dropped. */
     @TearDown
     public void tearDown() {
         mirroring.close(Duration.ofSeconds(5));
