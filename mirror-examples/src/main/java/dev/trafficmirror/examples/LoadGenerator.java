@@ -63,5 +63,10 @@ final class LoadGenerator {
                 recording.failed(e);
             }
         }
+        // The last request owns an interval too: on schedule, the load lasts exactly the duration.
+        long rest = start + total * intervalNanos - System.nanoTime();
+        if (rest > 0) {
+            TimeUnit.NANOSECONDS.sleep(rest);
+        }
     }
 }

@@ -59,10 +59,11 @@ public final class ReviewsDemo {
             try {
                 try (ReviewsService v1 = ReviewsService.start(ReviewsService.Version.V1, new MirrorFilter(mirror),
                         accessLog)) {
+                    LoadGenerator users = new LoadGenerator(v1.url(), options, recording);
                     printIntroduction(out, options, v1, v2);
                     log.printHeader();
                     recording.start();
-                    new LoadGenerator(v1.url(), options, recording).run();
+                    users.run();
                     recording.stop();
                 }
             } finally {
