@@ -8,10 +8,8 @@ import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.EnumSet;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentSkipListMap;
-import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
 import org.eclipse.jetty.ee10.servlet.FilterHolder;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
@@ -20,28 +18,43 @@ import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 
 /**
- * The reviews service of the demo, in two versions. v1 answers every product's reviews; v2 is the
- * new version under test: it adds a {@code rating} field, renames {@code text} to {@code body},
- * and fails with 500 for products whose id is a multiple of 7 (the regression mirroring should
- * reveal before release).
+ * The reviews service of the demo, in two versions, on embedded Jetty on a free loopback port.
+ *
+ * <p>v1 answers every product's reviews. v2 is the new version under test, as in Istio's Bookinfo:
+ * it looks up star ratings (a few milliseconds), adds a {@code rating} field and renames
+ * {@code text} to {@code body}; and it has the regression mirroring should reveal before release:
+ * it fails with 500 for products whose id is a multiple of 7.
  */
 final class ReviewsService implements AutoCloseable {
 
-    private final String version;
+    /** The two versions of the service. */
+    enum Version {
+        V1("reviews-v1"), V2("reviews-v2");
+
+        private final String serviceName;
+
+        Version(String serviceName) {
+            this.serviceName = serviceName;
+        }
+
+        String serviceName() {
+            return serviceName;
+        }
+    }
+
+    static final String RATINGS_ERROR = "NullPointerException in RatingsClient";
+
     private final Server server;
     private final ServerConnector connector;
-    private final Map<Integer, AtomicLong> statuses = new ConcurrentSkipListMap<>();
-    private final Map<String, AtomicLong> latencyMicros = new ConcurrentHashMap<>();
 
-    private ReviewsService(String version, Filter filter, Consumer<String> log) throws Exception {
-        this.version = version;
+    private ReviewsService(Version version, Filter filter, Consumer<AccessLogEntry> accessLog) throws Exception {
         this.server = new Server();
         this.connector = new ServerConnector(server);
         connector.setHost("127.0.0.1");
         connector.setPort(0);
         server.addConnector(connector);
         ServletContextHandler context = new ServletContextHandler();
-        context.addServlet(new ServletHolder(new ReviewsServlet(log)), "/*");
+        context.addServlet(new ServletHolder(new ReviewsServlet(version, accessLog)), "/*");
         if (filter != null) {
             context.addFilter(new FilterHolder(filter), "/*", EnumSet.of(DispatcherType.REQUEST, DispatcherType.ASYNC));
         }
@@ -49,26 +62,18 @@ final class ReviewsService implements AutoCloseable {
         server.start();
     }
 
-    /** Starts a version on a free loopback port; a non-null filter runs in front of it. */
-    static ReviewsService start(String version, Filter filter, Consumer<String> log) throws Exception {
-        return new ReviewsService(version, filter, log);
+    /**
+     * Starts a version on a free loopback port.
+     *
+     * @param filter runs in front of the service when not {@code null} (v1's mirror)
+     * @param accessLog receives every answered request, on the request thread
+     */
+    static ReviewsService start(Version version, Filter filter, Consumer<AccessLogEntry> accessLog) throws Exception {
+        return new ReviewsService(version, filter, accessLog);
     }
 
     String url() {
         return "http://127.0.0.1:" + connector.getLocalPort();
-    }
-
-    /** Responses by status code, in code order. */
-    Map<Integer, AtomicLong> statuses() {
-        return statuses;
-    }
-
-    long totalMicros() {
-        return latencyMicros.computeIfAbsent("total", k -> new AtomicLong()).get();
-    }
-
-    long requests() {
-        return statuses.values().stream().mapToLong(AtomicLong::get).sum();
     }
 
     @Override
@@ -76,41 +81,60 @@ final class ReviewsService implements AutoCloseable {
         server.stop();
     }
 
-    private final class ReviewsServlet extends HttpServlet {
-        private final Consumer<String> log;
+    private static final class ReviewsServlet extends HttpServlet {
+        private final Version version;
+        private final transient Consumer<AccessLogEntry> accessLog;
 
-        ReviewsServlet(Consumer<String> log) {
-            this.log = log;
+        ReviewsServlet(Version version, Consumer<AccessLogEntry> accessLog) {
+            this.version = version;
+            this.accessLog = accessLog;
         }
 
         @Override
         protected void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException {
             long start = System.nanoTime();
+            String mirrorId = request.getHeader("X-Mirror-Id");
+            String requestId = request.getHeader("X-Request-Id");
+            String id = mirrorId != null ? mirrorId : requestId != null ? requestId : "-";
             int productId = productId(request.getRequestURI());
-            int status;
+            int status = 200;
+            String error = null;
             String json;
             if (productId < 0) {
                 status = 404;
-                json = "{\"error\":\"no such product\"}";
-            } else if (version.equals("v2") && productId % 7 == 0) {
-                status = 500;
-                json = "{\"error\":\"NullPointerException in RatingsClient\"}";
+                error = "no such product";
+                json = "{\"error\":\"" + error + "\"}";
+            } else if (version == Version.V1) {
+                json = "{\"productId\":" + productId + ",\"reviews\":[{\"reviewer\":\"Reviewer1\","
+                        + "\"text\":\"An extremely entertaining play by Shakespeare.\"}]}";
             } else {
-                status = 200;
-                json = version.equals("v1")
-                        ? "{\"productId\":" + productId + ",\"reviews\":[{\"reviewer\":\"Reviewer1\",\"text\":\"An extremely entertaining play by Shakespeare.\"}]}"
-                        : "{\"productId\":" + productId + ",\"reviews\":[{\"reviewer\":\"Reviewer1\",\"body\":\"An extremely entertaining play by Shakespeare.\",\"rating\":{\"stars\":5,\"color\":\"black\"}}]}";
+                lookUpRatings(id);
+                if (productId % 7 == 0) {
+                    status = 500;
+                    error = RATINGS_ERROR;
+                    json = "{\"error\":\"" + error + "\"}";
+                } else {
+                    json = "{\"productId\":" + productId + ",\"reviews\":[{\"reviewer\":\"Reviewer1\","
+                            + "\"body\":\"An extremely entertaining play by Shakespeare.\","
+                            + "\"rating\":{\"stars\":5,\"color\":\"black\"}}]}";
+                }
             }
             byte[] bytes = json.getBytes(StandardCharsets.UTF_8);
             response.setStatus(status);
             response.setContentType("application/json");
             response.setContentLength(bytes.length);
             response.getOutputStream().write(bytes);
-            statuses.computeIfAbsent(status, k -> new AtomicLong()).incrementAndGet();
-            latencyMicros.computeIfAbsent("total", k -> new AtomicLong()).addAndGet((System.nanoTime() - start) / 1000);
-            String id = request.getHeader("X-Mirror-Id") != null ? request.getHeader("X-Mirror-Id") : request.getHeader("X-Request-Id");
-            log.accept(String.format("%s %s -> %d  id=%s%s", request.getMethod(), request.getRequestURI(), status, id,
-                    request.getHeader("X-Mirror-Id") != null ? " (mirrored copy)" : ""));
+            long end = System.nanoTime();
+            accessLog.accept(new AccessLogEntry(version.serviceName(), end, request.getMethod(), request.getRequestURI(),
+                    status, end - start, id, mirrorId != null, error));
+        }
+
+        /** v2 calls the ratings service: 2 to 6 ms, varying from request to request. */
+        private static void lookUpRatings(String id) {
+            long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(2 + Math.floorMod(id.hashCode() * 31, 5));
+            for (long left = deadline - System.nanoTime(); left > 0; left = deadline - System.nanoTime()) {
+                LockSupport.parkNanos(left);
+            }
         }
 
         private static int productId(String path) {

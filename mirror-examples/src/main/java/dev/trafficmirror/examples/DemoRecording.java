@@ -1,0 +1,197 @@
+package dev.trafficmirror.examples;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SortedMap;
+import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
+import org.HdrHistogram.Histogram;
+import org.HdrHistogram.IntCountsHistogram;
+
+/**
+ * Everything the demo observes while it runs, from the services' access logs and the load
+ * generator, in totals and per interval. Memory is bounded whatever the rate: at most
+ * {@value #MAX_BUCKETS} intervals, each with fixed-size histograms.
+ */
+final class DemoRecording {
+
+    static final int MAX_BUCKETS = 120;
+    private static final int MAX_EXAMPLES = 3;
+    private static final long HIGHEST_MICROS = TimeUnit.SECONDS.toMicros(60);
+
+    private final long bucketNanos;
+    private final int buckets;
+    private final Traffic v1;
+    private final Traffic v2;
+    private final Histogram userRoundTrips = new Histogram(HIGHEST_MICROS, 3);
+    private final SortedMap<Integer, Long> userStatuses = new TreeMap<>();
+    private final SortedMap<String, Long> userFailures = new TreeMap<>();
+    private long sent;
+    private volatile long startNanos;
+    private long endNanos;
+
+    DemoRecording(Duration duration) {
+        this.bucketNanos = bucketNanos(duration);
+        this.buckets = (int) Math.max(1, (duration.toNanos() + bucketNanos - 1) / bucketNanos);
+        this.v1 = new Traffic(ReviewsService.Version.V1.serviceName(), buckets);
+        this.v2 = new Traffic(ReviewsService.Version.V2.serviceName(), buckets);
+        this.startNanos = System.nanoTime();
+    }
+
+    /**
+     * One interval per second, wider for runs over two minutes (at most {@value #MAX_BUCKETS}),
+     * narrower for runs under ten seconds (at least ten intervals).
+     */
+    static long bucketNanos(Duration duration) {
+        long nanos = Math.max(1, duration.toNanos());
+        return Math.max((nanos + MAX_BUCKETS - 1) / MAX_BUCKETS, Math.min(TimeUnit.SECONDS.toNanos(1), nanos / 10));
+    }
+
+    /** Time zero of the run: the load starts now. */
+    void start() {
+        startNanos = System.nanoTime();
+    }
+
+    /** The load is over. */
+    synchronized void stop() {
+        endNanos = System.nanoTime();
+    }
+
+    /** Seconds from time zero to {@code nanos}. */
+    double secondsAt(long nanos) {
+        return (nanos - startNanos) / 1e9;
+    }
+
+    synchronized void served(AccessLogEntry entry) {
+        (entry.service().equals(v1.name) ? v1 : v2).record(entry, bucketOf(entry.atNanos()));
+    }
+
+    synchronized void sent() {
+        sent++;
+    }
+
+    synchronized void answered(int status, long nanos) {
+        userStatuses.merge(status, 1L, Long::sum);
+        userRoundTrips.recordValue(micros(nanos));
+    }
+
+    synchronized void failed(Throwable failure) {
+        userFailures.merge(failure.getClass().getSimpleName(), 1L, Long::sum);
+    }
+
+    synchronized Duration elapsed() {
+        return Duration.ofNanos((endNanos == 0 ? System.nanoTime() : endNanos) - startNanos);
+    }
+
+    synchronized UserTraffic users() {
+        return new UserTraffic(sent, new TreeMap<>(userStatuses), new TreeMap<>(userFailures),
+                LatencyStats.ofMicros(userRoundTrips));
+    }
+
+    synchronized ServiceSummary v1() {
+        return v1.summary();
+    }
+
+    synchronized ServiceSummary v2() {
+        return v2.summary();
+    }
+
+    synchronized Timeline timeline() {
+        return new Timeline(bucketNanos / 1e9, v1.series(), v2.series());
+    }
+
+    private int bucketOf(long nanos) {
+        long bucket = (nanos - startNanos) / bucketNanos;
+        return (int) Math.max(0, Math.min(buckets - 1, bucket));
+    }
+
+    private static long micros(long nanos) {
+        return Math.max(0, Math.min(HIGHEST_MICROS, TimeUnit.NANOSECONDS.toMicros(nanos)));
+    }
+
+    /** One service's counts and latencies. */
+    private static final class Traffic {
+        private final String name;
+        private final SortedMap<Integer, Long> statuses = new TreeMap<>();
+        private final Histogram latency = new Histogram(HIGHEST_MICROS, 3);
+        private final Map<String, ErrorCounts> errors = new LinkedHashMap<>();
+        private final long[] requests;
+        private final long[] serverErrors;
+        private final IntCountsHistogram[] bucketLatency;
+
+        Traffic(String name, int buckets) {
+            this.name = name;
+            this.requests = new long[buckets];
+            this.serverErrors = new long[buckets];
+            this.bucketLatency = new IntCountsHistogram[buckets];
+        }
+
+        void record(AccessLogEntry entry, int bucket) {
+            long micros = micros(entry.nanos());
+            statuses.merge(entry.status(), 1L, Long::sum);
+            latency.recordValue(micros);
+            requests[bucket]++;
+            if (entry.status() >= 500) {
+                serverErrors[bucket]++;
+            }
+            if (bucketLatency[bucket] == null) {
+                // two significant digits: plenty for a chart, and a tenth of the memory
+                bucketLatency[bucket] = new IntCountsHistogram(HIGHEST_MICROS, 2);
+            }
+            bucketLatency[bucket].recordValue(micros);
+            if (entry.status() >= 400) {
+                errors.computeIfAbsent(entry.status() + " " + entry.error(),
+                        key -> new ErrorCounts(entry.status(), entry.error())).add(entry);
+            }
+        }
+
+        ServiceSummary summary() {
+            List<ServiceSummary.ErrorGroup> groups = new ArrayList<>();
+            errors.values().forEach(counts -> groups.add(counts.group()));
+            groups.sort((a, b) -> Long.compare(b.count(), a.count()));
+            return new ServiceSummary(name, new TreeMap<>(statuses), LatencyStats.ofMicros(latency), List.copyOf(groups));
+        }
+
+        Timeline.Series series() {
+            double[] p50 = new double[requests.length];
+            double[] p99 = new double[requests.length];
+            Arrays.fill(p50, Double.NaN);
+            Arrays.fill(p99, Double.NaN);
+            for (int i = 0; i < requests.length; i++) {
+                if (bucketLatency[i] != null) {
+                    p50[i] = bucketLatency[i].getValueAtPercentile(50) / 1000.0;
+                    p99[i] = bucketLatency[i].getValueAtPercentile(99) / 1000.0;
+                }
+            }
+            return new Timeline.Series(requests.clone(), serverErrors.clone(), p50, p99);
+        }
+    }
+
+    /** Count and first examples of one kind of error. */
+    private static final class ErrorCounts {
+        private final int status;
+        private final String message;
+        private final List<String> examples = new ArrayList<>(MAX_EXAMPLES);
+        private long count;
+
+        ErrorCounts(int status, String message) {
+            this.status = status;
+            this.message = message;
+        }
+
+        void add(AccessLogEntry entry) {
+            count++;
+            if (examples.size() < MAX_EXAMPLES) {
+                examples.add(entry.method() + " " + entry.path() + " id=" + entry.id());
+            }
+        }
+
+        ServiceSummary.ErrorGroup group() {
+            return new ServiceSummary.ErrorGroup(status, message, count, List.copyOf(examples));
+        }
+    }
+}

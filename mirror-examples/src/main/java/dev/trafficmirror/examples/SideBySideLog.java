@@ -1,0 +1,40 @@
+package dev.trafficmirror.examples;
+
+import java.io.PrintStream;
+import java.util.Locale;
+
+/**
+ * Both services' access logs in two columns, the way the Istio tutorial splits the screen between
+ * the v1 and v2 pods: a request and its mirrored copy carry the same id.
+ */
+final class SideBySideLog {
+
+    private static final int COLUMN = 46;
+
+    private final PrintStream out;
+
+    SideBySideLog(PrintStream out) {
+        this.out = out;
+    }
+
+    void printHeader() {
+        print("time", "reviews-v1 (released: users' requests)", "reviews-v2 (shadow: mirrored copies)");
+        print("-------", "-".repeat(COLUMN), "-".repeat(COLUMN));
+    }
+
+    /** Prints one entry in its service's column, {@code seconds} after the load started. */
+    void accept(AccessLogEntry entry, double seconds) {
+        String line = String.format(Locale.ROOT, "%s %-12s %d %6.1f ms  id=%s%s", entry.method(), entry.path(),
+                entry.status(), entry.nanos() / 1e6, entry.id(), entry.error() == null ? "" : "  " + entry.error());
+        String time = String.format(Locale.ROOT, "%6.2fs", seconds);
+        if (entry.service().equals(ReviewsService.Version.V1.serviceName())) {
+            print(time, line, "");
+        } else {
+            print(time, "", line);
+        }
+    }
+
+    private synchronized void print(String time, String left, String right) {
+        out.println(String.format(Locale.ROOT, "%7s | %-" + COLUMN + "s | %s", time, left, right).stripTrailing());
+    }
+}
