@@ -23,10 +23,15 @@ public enum Reason {
     /** The client went away before the body was read completely. */
     CLIENT_ABORTED(Outcome.SKIPPED),
     /**
-     * The body could not be teed: the container consumed it itself (form parameters), or reading it
-     * after the application would have changed the exchange ({@code Expect: 100-continue}).
+     * The application did not read the whole body, and reading the rest after it would have changed
+     * the exchange: an asynchronous request, non-blocking reads, or {@code Expect: 100-continue}.
      */
     BODY_UNAVAILABLE(Outcome.SKIPPED),
+    /**
+     * The container read the body itself, to parse form parameters, and never handed its bytes to
+     * the application: they cannot be mirrored exactly.
+     */
+    BODY_CONSUMED(Outcome.SKIPPED),
     /** The request cannot be reproduced faithfully (malformed, or not expressible on the wire). */
     INVALID_REQUEST(Outcome.SKIPPED),
     /** The target failed repeatedly and is cooling down. */

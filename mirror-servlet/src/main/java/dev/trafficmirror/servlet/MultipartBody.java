@@ -1,0 +1,173 @@
+package dev.trafficmirror.servlet;
+
+import jakarta.servlet.ServletException;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.Part;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.Charset;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Iterator;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+
+/**
+ * A {@code multipart/form-data} body rebuilt from the parts the container parsed, for when the
+ * container read the body itself: same boundary, same parts in the same order, each with its
+ * headers and its exact content bytes.
+ *
+ * <p>What the parts no longer tell is written the canonical way: CRLF line ends, {@code Name: value}
+ * headers, no preamble or epilogue, and header names the container lower-cased (Tomcat does) in
+ * their usual capitalisation. A client that wrote its body that way, as browsers, curl, OkHttp and
+ * Apache HttpClient do, gets its own bytes back; any other gets a body every multipart parser reads
+ * the same.
+ */
+final class MultipartBody {
+
+    private static final byte[] CRLF = {'\r', '\n'};
+    private static final byte[] DASHES = {'-', '-'};
+
+    private MultipartBody() {
+    }
+
+    /**
+     * Rebuilds the body of {@code request} from its parts, already parsed by the container.
+     *
+     * @return the body, or {@code null} when it would be larger than {@code cap}
+     * @throws IOException if a part's content cannot be read any more
+     * @throws ServletException if the container did not parse the parts
+     * @throws IllegalStateException if there is no multipart configuration or no boundary
+     */
+    static byte[] rebuild(HttpServletRequest request, long cap) throws IOException, ServletException {
+        String boundary = boundary(request.getContentType());
+        if (boundary == null) {
+            throw new IllegalStateException("no multipart boundary in " + request.getContentType());
+        }
+        Collection<Part> parts = request.getParts();
+        List<String> heads = new ArrayList<>(parts.size());
+        long contentSize = 0;
+        for (Part part : parts) {
+            heads.add(head(part));
+            contentSize += part.getSize();
+        }
+        Charset charset = headerCharset(heads, boundary, contentSize, request);
+        byte[] delimiter = ("--" + boundary).getBytes(StandardCharsets.ISO_8859_1);
+        long size = length(heads, delimiter.length, contentSize, charset);
+        if (size > cap) {
+            return null;
+        }
+        ByteArrayOutputStream body = new ByteArrayOutputStream((int) size);
+        Iterator<String> head = heads.iterator();
+        for (Part part : parts) {
+            body.writeBytes(delimiter);
+            body.writeBytes(CRLF);
+            body.writeBytes(head.next().getBytes(charset));
+            body.writeBytes(CRLF);
+            try (InputStream content = part.getInputStream()) {
+                byte[] bytes = content.readNBytes((int) part.getSize() + 1);
+                if (bytes.length != part.getSize()) {
+                    throw new IOException("part '" + part.getName() + "' changed size");
+                }
+                body.writeBytes(bytes);
+            }
+            body.writeBytes(CRLF);
+        }
+        body.writeBytes(delimiter);
+        body.writeBytes(DASHES);
+        body.writeBytes(CRLF);
+        return body.toByteArray();
+    }
+
+    /** The boundary parameter of a multipart Content-Type, unquoted; {@code null} if absent. */
+    static String boundary(String contentType) {
+        if (contentType == null) {
+            return null;
+        }
+        for (String parameter : contentType.split(";")) {
+            int equals = parameter.indexOf('=');
+            if (equals > 0 && parameter.substring(0, equals).trim().equalsIgnoreCase("boundary")) {
+                String value = parameter.substring(equals + 1).trim();
+                if (value.length() >= 2 && value.startsWith("\"") && value.endsWith("\"")) {
+                    value = value.substring(1, value.length() - 1);
+                }
+                return value.isEmpty() ? null : value;
+            }
+        }
+        return null;
+    }
+
+    /** The part's header lines, each ending in CRLF. */
+    private static String head(Part part) {
+        StringBuilder head = new StringBuilder();
+        Set<String> names = new LinkedHashSet<>(part.getHeaderNames());
+        for (String name : names) {
+            String written = name.equals(name.toLowerCase(Locale.ROOT)) ? capitalised(name) : name;
+            for (String value : part.getHeaders(name)) {
+                head.append(written).append(": ").append(value).append("\r\n");
+            }
+        }
+        return head.toString();
+    }
+
+    /** {@code content-disposition} as {@code Content-Disposition}. */
+    private static String capitalised(String name) {
+        StringBuilder written = new StringBuilder(name.length());
+        boolean startOfWord = true;
+        for (int i = 0; i < name.length(); i++) {
+            char c = name.charAt(i);
+            written.append(startOfWord ? Character.toUpperCase(c) : c);
+            startOfWord = c == '-';
+        }
+        return written.toString();
+    }
+
+    /**
+     * Header text beyond ASCII (a file name) was decoded by the container with a charset it does not
+     * report: Tomcat with the request's (ISO-8859-1 by default), Jetty with UTF-8. The one that
+     * gives back the declared length is the one used; without a match, UTF-8 (RFC 7578).
+     */
+    private static Charset headerCharset(List<String> heads, String boundary, long contentSize,
+            HttpServletRequest request) {
+        if (heads.stream().allMatch(MultipartBody::isAscii)) {
+            return StandardCharsets.US_ASCII;
+        }
+        List<Charset> candidates = new ArrayList<>(3);
+        String encoding = request.getCharacterEncoding();
+        if (encoding != null && Charset.isSupported(encoding)) {
+            candidates.add(Charset.forName(encoding));
+        }
+        candidates.add(StandardCharsets.UTF_8);
+        candidates.add(StandardCharsets.ISO_8859_1);
+        long declared = request.getContentLengthLong();
+        int delimiterLength = boundary.length() + 2;
+        for (Charset candidate : candidates) {
+            if (length(heads, delimiterLength, contentSize, candidate) == declared
+                    && heads.stream().allMatch(candidate.newEncoder()::canEncode)) {
+                return candidate;
+            }
+        }
+        return StandardCharsets.UTF_8;
+    }
+
+    private static boolean isAscii(String text) {
+        for (int i = 0; i < text.length(); i++) {
+            if (text.charAt(i) >= 0x80) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static long length(List<String> heads, int delimiterLength, long contentSize, Charset charset) {
+        long size = contentSize + delimiterLength + 4; // the close delimiter: "--" boundary "--" CRLF
+        for (String head : heads) {
+            size += delimiterLength + 2 + head.getBytes(charset).length + 2 + 2;
+        }
+        return size;
+    }
+}
