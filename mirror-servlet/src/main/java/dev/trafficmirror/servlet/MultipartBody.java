@@ -13,7 +13,6 @@ import java.util.Collection;
 import java.util.Iterator;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Set;
 
 /**
@@ -49,10 +48,11 @@ final class MultipartBody {
             throw new IllegalStateException("no multipart boundary in " + request.getContentType());
         }
         Collection<Part> parts = request.getParts();
+        boolean capitalise = ContainerTraits.lowerCasesPartHeaderNames(request.getServletContext());
         List<String> heads = new ArrayList<>(parts.size());
         long contentSize = 0;
         for (Part part : parts) {
-            heads.add(head(part));
+            heads.add(head(part, capitalise));
             contentSize += part.getSize();
         }
         Charset charset = headerCharset(heads, boundary, contentSize, request);
@@ -101,12 +101,15 @@ final class MultipartBody {
         return null;
     }
 
-    /** The part's header lines, each ending in CRLF. */
-    private static String head(Part part) {
+    /**
+     * The part's header lines, each ending in CRLF; names the container lower-cased are written in
+     * their usual capitalisation, which is how nearly every client sends them.
+     */
+    private static String head(Part part, boolean capitalise) {
         StringBuilder head = new StringBuilder();
         Set<String> names = new LinkedHashSet<>(part.getHeaderNames());
         for (String name : names) {
-            String written = name.equals(name.toLowerCase(Locale.ROOT)) ? capitalised(name) : name;
+            String written = capitalise ? capitalised(name) : name;
             for (String value : part.getHeaders(name)) {
                 head.append(written).append(": ").append(value).append("\r\n");
             }

@@ -143,8 +143,7 @@ final class TeedBody {
      */
     private static CharsetDecoder decoder(Charset charset, TeeRequest view) {
         CharsetDecoder decoder = charset.newDecoder();
-        String server = view.getServletContext().getServerInfo();
-        if (server != null && server.startsWith("Apache Tomcat/")) {
+        if (ContainerTraits.readerReportsMalformedInput(view.getServletContext())) {
             return decoder;
         }
         return decoder.onMalformedInput(CodingErrorAction.REPLACE).onUnmappableCharacter(CodingErrorAction.REPLACE);

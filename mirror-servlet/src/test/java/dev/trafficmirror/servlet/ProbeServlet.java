@@ -70,6 +70,20 @@ final class ProbeServlet extends HttpServlet {
             answer(response, report);
             return;
         }
+        try {
+            if (!probe(request, response, report)) {
+                return;
+            }
+        } catch (IOException | ServletException | RuntimeException e) {
+            // Reported rather than left to the container's error page, whose stack trace shows the filter.
+            report.put("failed", e.getClass().getName() + ": " + e.getMessage());
+        }
+        answer(response, report);
+    }
+
+    /** Does what the path says; {@code false} when it answered (or will answer) by itself. */
+    private boolean probe(HttpServletRequest request, HttpServletResponse response, Report report)
+            throws IOException, ServletException {
         String path = request.getRequestURI();
         switch (path.substring(0, path.indexOf('/', 1) < 0 ? path.length() : path.indexOf('/', 1))) {
             case "/stream" -> stream(request, report, path);
@@ -80,23 +94,21 @@ final class ProbeServlet extends HttpServlet {
             case "/partial" -> report.bytes("read", request.getInputStream().readNBytes(setting(request, "Bytes")));
             case "/async" -> {
                 async(request, response, path);
-                return;
+                return false;
             }
             case "/abort" -> {
                 abort(request);
-                return;
+                return false;
             }
             case "/teapot" -> {
                 report.bytes("read", request.getInputStream().readAllBytes());
                 response.sendError(418);
-                return;
+                return false;
             }
-            case "/memory" -> {
-                memory(request, report);
-            }
+            case "/memory" -> memory(request, report);
             default -> report.put("method", request.getMethod());
         }
-        answer(response, report);
+        return true;
     }
 
     private static int setting(HttpServletRequest request, String name) {

@@ -1,0 +1,36 @@
+package dev.trafficmirror.servlet;
+
+import jakarta.servlet.ServletContext;
+
+/**
+ * The few things a container does its own way that the servlet API does not reveal, and that the
+ * filter must match to stay invisible. Each is checked, on Jetty and Tomcat, by the side-by-side
+ * tests; on any other container the filter assumes the common behaviour (Jetty's).
+ */
+final class ContainerTraits {
+
+    private ContainerTraits() {
+    }
+
+    /**
+     * Tomcat's reader throws {@link java.nio.charset.MalformedInputException} on bytes that are not
+     * valid in the charset; Jetty's (a plain {@link java.io.InputStreamReader}) replaces them with
+     * U+FFFD.
+     */
+    static boolean readerReportsMalformedInput(ServletContext context) {
+        return isTomcat(context);
+    }
+
+    /**
+     * Tomcat (through commons-fileupload) lower-cases the header names of multipart parts; Jetty
+     * keeps them as sent.
+     */
+    static boolean lowerCasesPartHeaderNames(ServletContext context) {
+        return isTomcat(context);
+    }
+
+    private static boolean isTomcat(ServletContext context) {
+        String server = context == null ? null : context.getServerInfo();
+        return server != null && server.startsWith("Apache Tomcat/");
+    }
+}
