@@ -143,6 +143,11 @@ public final class MirrorFilter implements Filter {
         return declaredLength;
     }
 
+    /** Requests gone async and not completed yet; for tests that look for leaks. */
+    int asyncRequestsInFlight() {
+        return asyncBodies.size();
+    }
+
     private PendingMirror begin(HttpServletRequest request) {
         try {
             return mirror.begin(RequestHeads.of(request));

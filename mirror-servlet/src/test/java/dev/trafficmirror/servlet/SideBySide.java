@@ -34,15 +34,16 @@ final class SideBySide implements AutoCloseable {
     final Mirror mirror;
     final ServletContainer plain;
     final ServletContainer mirrored;
+    final MirrorFilter filter;
 
     private SideBySide(ServletContainer.Kind kind, long maxBodySize,
             Function<ServletContainer.Deployment, ServletContainer.Deployment> deployment) throws Exception {
         this.kind = kind;
         this.mirror = Mirror.builder().target(MirrorTarget.of(TARGET, "http://127.0.0.1:9"))
                 .sink(sink).maxBodySize(maxBodySize).meterRegistry(registry).build();
+        this.filter = new MirrorFilter(mirror, registry);
         this.plain = kind.start(deployment.apply(ServletContainer.Deployment.of(new ProbeServlet())));
-        this.mirrored = kind.start(deployment.apply(ServletContainer.Deployment.of(new ProbeServlet())
-                .filter(new MirrorFilter(mirror, registry))));
+        this.mirrored = kind.start(deployment.apply(ServletContainer.Deployment.of(new ProbeServlet()).filter(filter)));
     }
 
     static SideBySide start(ServletContainer.Kind kind, long maxBodySize,
