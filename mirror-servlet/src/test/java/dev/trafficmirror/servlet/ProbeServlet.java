@@ -234,7 +234,9 @@ final class ProbeServlet extends HttpServlet {
         } catch (IOException e) {
             report.put("read-failed", failure(e));
         }
-        report.text("text", text.toString());
+        if (!path.equals("/reader/bytes")) {
+            report.text("text", text.toString());
+        }
         request.setCharacterEncoding("UTF-16");
         report.put("encoding-after-reader", request.getCharacterEncoding());
         try {
@@ -258,6 +260,17 @@ final class ProbeServlet extends HttpServlet {
                 for (int c = reader.read(); c >= 0; c = reader.read()) {
                     text.append((char) c);
                 }
+            }
+            case "/reader/bytes" -> {
+                // For bodies read as ISO-8859-1, where every char is one byte: the bytes, not the text.
+                char[] buffer = new char[8192];
+                ByteArrayOutputStream seen = new ByteArrayOutputStream();
+                for (int n = reader.read(buffer); n >= 0; n = reader.read(buffer)) {
+                    for (int i = 0; i < n; i++) {
+                        seen.write(buffer[i]);
+                    }
+                }
+                report.bytes("read", seen.toByteArray());
             }
             case "/reader/lines" -> {
                 int lines = 0;

@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Random;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Sends hand-written HTTP/1.1 requests over a plain socket, for headers and framings that HTTP
@@ -126,13 +127,40 @@ final class RawHttp {
             return framed.toByteArray();
         }
 
-        /** Sends the request on a new connection and reads the response. */
+        /**
+         * Sends the request on a new connection and reads the response. Like a real client, it
+         * writes the whole body even when the answer comes first (the server may still read the
+         * rest), and it does not mind the server closing the connection on a body it will not read.
+         */
         Response send(int port) throws IOException {
             try (Socket socket = new Socket("127.0.0.1", port)) {
                 socket.setSoTimeout(20_000);
                 socket.setTcpNoDelay(true);
-                writeTo(socket.getOutputStream());
-                return read(socket.getInputStream(), method.equals("HEAD"));
+                AtomicReference<IOException> writeFailure = new AtomicReference<>();
+                Thread writer = new Thread(() -> {
+                    try {
+                        writeTo(socket.getOutputStream());
+                    } catch (IOException e) {
+                        writeFailure.set(e);
+                    }
+                }, "raw-http-writer");
+                writer.start();
+                Response response;
+                try {
+                    response = read(socket.getInputStream(), method.equals("HEAD"));
+                } catch (IOException e) {
+                    if (writeFailure.get() != null) {
+                        e.addSuppressed(writeFailure.get());
+                    }
+                    throw e;
+                }
+                try {
+                    writer.join(20_000);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IOException("interrupted while the body was being written", e);
+                }
+                return response;
             }
         }
 
