@@ -36,7 +36,7 @@ import net.jqwik.api.lifecycle.AfterContainer;
  * memory. Most bodies are small, a few are large; empty bodies, the cap and one byte over it each
  * come up about once in a hundred tries.
  */
-class BodyFidelityProperties {
+class BodyFidelityPropertyTest {
 
     private static final int CAP = 1 << 20;
     private static final int LARGEST = 2 << 20;
