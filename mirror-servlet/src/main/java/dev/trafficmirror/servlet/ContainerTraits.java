@@ -22,6 +22,16 @@ final class ContainerTraits {
     }
 
     /**
+     * Tomcat's reader decodes with {@link jakarta.servlet.http.HttpServletRequest#getCharacterEncoding()},
+     * the context's default request encoding included. Jetty's reader ignores that default (it uses
+     * the Content-Type's charset, one set by the application, or ISO-8859-1), though its
+     * getCharacterEncoding() reports it.
+     */
+    static boolean readerDecodesWithContextDefault(ServletContext context) {
+        return isTomcat(context);
+    }
+
+    /**
      * Tomcat (through commons-fileupload) lower-cases the header names of multipart parts; Jetty
      * keeps them as sent.
      */

@@ -117,8 +117,8 @@ final class TeedBody {
 
     /**
      * The charset the container's reader would decode with, or {@code null} when that cannot be
-     * told apart: an unknown name, or a context default encoding with no charset in the
-     * Content-Type (Tomcat decodes with the default, Jetty with ISO-8859-1).
+     * told: an unknown name, or, off Tomcat, an encoding that may be the context's default (see
+     * {@link ContainerTraits#readerDecodesWithContextDefault}).
      */
     private Charset readerCharset(TeeRequest view) {
         String encoding = view.getCharacterEncoding();
@@ -126,7 +126,8 @@ final class TeedBody {
             return StandardCharsets.ISO_8859_1;
         }
         if (!charsetSetByApplication && !hasCharsetParameter(view.getContentType())
-                && encoding.equals(view.getServletContext().getRequestCharacterEncoding())) {
+                && encoding.equals(view.getServletContext().getRequestCharacterEncoding())
+                && !ContainerTraits.readerDecodesWithContextDefault(view.getServletContext())) {
             return null;
         }
         try {

@@ -7,6 +7,7 @@ import java.util.EnumMap;
 import java.util.EnumSet;
 import java.util.Map;
 import java.util.Random;
+import java.util.function.UnaryOperator;
 
 /**
  * The side-by-side applications of one test class, one per container kind, started on first use
@@ -18,15 +19,25 @@ final class Apps implements AutoCloseable {
     static final long CAP = 1 << 20;
 
     private final Map<ServletContainer.Kind, SideBySide> started = new EnumMap<>(ServletContainer.Kind.class);
+    private final UnaryOperator<ServletContainer.Deployment> more;
+
+    Apps() {
+        this(UnaryOperator.identity());
+    }
+
+    /** Applications deployed with something more, e.g. a default request encoding. */
+    Apps(UnaryOperator<ServletContainer.Deployment> more) {
+        this.more = more;
+    }
 
     synchronized SideBySide of(ServletContainer.Kind kind) throws Exception {
         SideBySide app = started.get(kind);
         if (app == null) {
             String uploads = Files.createTempDirectory("uploads").toString();
-            app = SideBySide.start(kind, CAP, deployment -> deployment
+            app = SideBySide.start(kind, CAP, deployment -> more.apply(deployment
                     .multipart(new MultipartConfigElement(uploads, -1, -1, 16 * 1024))
                     .errorPage(418, "/error-page")
-                    .dispatches(EnumSet.allOf(DispatcherType.class)));
+                    .dispatches(EnumSet.allOf(DispatcherType.class))));
             started.put(kind, app);
         }
         return app;

@@ -31,9 +31,12 @@ class BodyReadingTest {
     private static final Apps apps = new Apps();
     private static final byte[] BODY = Apps.randomBytes(50_000, 7);
 
+    private static final Apps appsWithDefaultEncoding = new Apps(deployment -> deployment.requestEncoding("UTF-8"));
+
     @AfterAll
     static void stopApps() throws Exception {
         apps.close();
+        appsWithDefaultEncoding.close();
     }
 
     private static RawHttp.Request post(String id, String path) {
@@ -152,6 +155,33 @@ class BodyReadingTest {
         } else {
             mirroredExactly(app, answers, body);
             app.awaitOneMore(before, Reason.NONE);
+        }
+    }
+
+    /**
+     * With a context default request encoding and no charset in the Content-Type, Tomcat's reader
+     * decodes with the default and Jetty's with ISO-8859-1, though both report the default as the
+     * request's encoding. Off Tomcat the filter cannot tell which, so the application gets the
+     * container's own reader and the body is not mirrored.
+     */
+    @ParameterizedTest
+    @EnumSource(ServletContainer.Kind.class)
+    void shouldReadAsTheContainerDoesUnderAContextDefaultEncoding(ServletContainer.Kind kind) throws Exception {
+        SideBySide app = appsWithDefaultEncoding.of(kind);
+        byte[] text = "d\u00e9faut \u2713".getBytes(StandardCharsets.UTF_8);
+        for (String contentType : List.of("text/plain", "text/plain; charset=UTF-8")) {
+            Map<Reason, Double> before = app.counts();
+
+            SideBySide.Answers answers = app.send(id -> post(id, "/reader/chars").header("Content-Type", contentType)
+                    .header("X-Probe-Size", "3").body(text)).same();
+
+            assertThat(answers.mirrored().text()).contains("encoding=UTF-8");
+            if (kind == ServletContainer.Kind.JETTY && contentType.equals("text/plain")) {
+                app.awaitOneMore(before, Reason.BODY_UNAVAILABLE);
+            } else {
+                mirroredExactly(app, answers, text);
+                app.awaitOneMore(before, Reason.NONE);
+            }
         }
     }
 
