@@ -80,6 +80,20 @@ class AsyncBodyTest {
         app.awaitOneMore(before, Reason.NONE);
     }
 
+    @ParameterizedTest
+    @EnumSource(ServletContainer.Kind.class)
+    void shouldSeeTheEndOfAChunkedBodyWhenTheApplicationNeverReadsPastIt(ServletContainer.Kind kind) throws Exception {
+        SideBySide app = apps.of(kind);
+        Map<Reason, Double> before = app.counts();
+
+        SideBySide.Answers answers = app.send(id -> post(id, "/async/listener", true, 11)
+                .header("X-Probe-Loop", "until-finished")).same();
+
+        assertThat(answers.mirrored().text()).contains("read=" + ProbeServlet.describe(BODY));
+        assertThat(app.copy(answers.id()).bodyBytes()).isEqualTo(BODY);
+        app.awaitOneMore(before, Reason.NONE);
+    }
+
     /**
      * After an asynchronous request completes, reading what the application left is no longer the
      * filter's to do: the unread body is counted as unavailable. A body known empty is complete.

@@ -346,6 +346,14 @@ final class ProbeServlet extends HttpServlet {
                     @Override
                     public void onDataAvailable() throws IOException {
                         byte[] buffer = new byte[setting(request, "Size") == 0 ? 4096 : setting(request, "Size")];
+                        if ("until-finished".equals(request.getHeader("X-Probe-Loop"))) {
+                            // Never reads past the last byte: the end is known from isFinished() alone.
+                            while (!in.isFinished() && in.isReady()) {
+                                int n = in.read(buffer);
+                                seen.write(buffer, 0, Math.max(n, 0));
+                            }
+                            return;
+                        }
                         while (in.isReady()) {
                             int n = in.read(buffer);
                             if (n < 0) {
