@@ -6,7 +6,6 @@ import jakarta.servlet.http.Part;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -21,8 +20,8 @@ import java.util.Set;
  * headers and its exact content bytes.
  *
  * <p>What the parts no longer tell is written the canonical way: CRLF line ends, {@code Name: value}
- * headers, no preamble or epilogue, and header names the container lower-cased (Tomcat does) in
- * their usual capitalisation. A client that wrote its body that way, as browsers, curl, OkHttp and
+ * headers in UTF-8 (which is how Jetty and Tomcat both decode them), no preamble or epilogue, and
+ * header names the container lower-cased (Tomcat does) in their usual capitalisation. A client that wrote its body that way, as browsers, curl, OkHttp and
  * Apache HttpClient do, gets its own bytes back; any other gets a body every multipart parser reads
  * the same.
  */
@@ -55,9 +54,8 @@ final class MultipartBody {
             heads.add(head(part, capitalise));
             contentSize += part.getSize();
         }
-        Charset charset = headerCharset(heads, boundary, contentSize, request);
         byte[] delimiter = ("--" + boundary).getBytes(StandardCharsets.ISO_8859_1);
-        long size = length(heads, delimiter.length, contentSize, charset);
+        long size = length(heads, delimiter.length, contentSize);
         if (size > cap) {
             return null;
         }
@@ -66,7 +64,7 @@ final class MultipartBody {
         for (Part part : parts) {
             body.writeBytes(delimiter);
             body.writeBytes(CRLF);
-            body.writeBytes(head.next().getBytes(charset));
+            body.writeBytes(head.next().getBytes(StandardCharsets.UTF_8));
             body.writeBytes(CRLF);
             try (InputStream content = part.getInputStream()) {
                 byte[] bytes = content.readNBytes((int) part.getSize() + 1);
@@ -129,47 +127,10 @@ final class MultipartBody {
         return written.toString();
     }
 
-    /**
-     * Header text beyond ASCII (a file name) was decoded by the container with a charset it does not
-     * report: Tomcat with the request's (ISO-8859-1 by default), Jetty with UTF-8. The one that
-     * gives back the declared length is the one used; without a match, UTF-8 (RFC 7578).
-     */
-    private static Charset headerCharset(List<String> heads, String boundary, long contentSize,
-            HttpServletRequest request) {
-        if (heads.stream().allMatch(MultipartBody::isAscii)) {
-            return StandardCharsets.US_ASCII;
-        }
-        List<Charset> candidates = new ArrayList<>(3);
-        String encoding = request.getCharacterEncoding();
-        if (encoding != null && Charset.isSupported(encoding)) {
-            candidates.add(Charset.forName(encoding));
-        }
-        candidates.add(StandardCharsets.UTF_8);
-        candidates.add(StandardCharsets.ISO_8859_1);
-        long declared = request.getContentLengthLong();
-        int delimiterLength = boundary.length() + 2;
-        for (Charset candidate : candidates) {
-            if (length(heads, delimiterLength, contentSize, candidate) == declared
-                    && heads.stream().allMatch(candidate.newEncoder()::canEncode)) {
-                return candidate;
-            }
-        }
-        return StandardCharsets.UTF_8;
-    }
-
-    private static boolean isAscii(String text) {
-        for (int i = 0; i < text.length(); i++) {
-            if (text.charAt(i) >= 0x80) {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    private static long length(List<String> heads, int delimiterLength, long contentSize, Charset charset) {
+    private static long length(List<String> heads, int delimiterLength, long contentSize) {
         long size = contentSize + delimiterLength + 4; // the close delimiter: "--" boundary "--" CRLF
         for (String head : heads) {
-            size += delimiterLength + 2 + head.getBytes(charset).length + 2 + 2;
+            size += delimiterLength + 2 + head.getBytes(StandardCharsets.UTF_8).length + 2 + 2;
         }
         return size;
     }

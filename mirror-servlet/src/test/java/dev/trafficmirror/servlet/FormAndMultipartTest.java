@@ -206,6 +206,32 @@ class FormAndMultipartTest {
     }
 
     /**
+     * A file name in ISO-8859-1 bytes: both containers decode part headers as UTF-8, whatever the
+     * request's charset, so the byte turns into U+FFFD; the copy is a body the container parses
+     * into the same parts.
+     */
+    @ParameterizedTest
+    @EnumSource(ServletContainer.Kind.class)
+    void shouldRebuildAFileNameThatIsNotUtf8IntoTheSameParts(ServletContainer.Kind kind) throws Exception {
+        SideBySide app = apps.of(kind);
+        byte[] body = new Multipart(BOUNDARY)
+                .part("Content-Disposition: form-data; name=\"file\"; filename=\"caf\u00e9.txt\"",
+                        "menu".getBytes(StandardCharsets.UTF_8), StandardCharsets.ISO_8859_1)
+                .toByteArray();
+        String contentType = "multipart/form-data; charset=ISO-8859-1; boundary=" + BOUNDARY;
+
+        SideBySide.Answers answers = app.send(id -> multipart(id, "/parts", body).header("Content-Type", contentType))
+                .same();
+
+        assertThat(answers.mirrored().text()).contains("part file file=caf\\ufffd.txt");
+        MirrorRequest copy = app.copy(answers.id());
+        assertThat(copy.bodyBytes()).isNotEqualTo(body);
+        RawHttp.Response replayed = multipart(SideBySide.newId(), "/parts", copy.bodyBytes())
+                .header("Content-Type", contentType).send(app.plain.port());
+        assertThat(replayed.text()).isEqualTo(answers.plain().text());
+    }
+
+    /**
      * A preamble, lower-case header names, no space after the colon and an epilogue are lost in
      * parsing: the copy is a body the container parses into the same parts, checked by giving it to
      * the application without the filter.
