@@ -9,6 +9,9 @@ import java.util.Arrays;
  * <p>The buffer is allocated on the first byte, sized to the declared length when there is one,
  * and never grows past the cap; it is dropped as soon as the copy cannot be used (over the cap,
  * failed read) or has been handed over.
+ *
+ * <p>Synchronized: an async request's error callback may mark it failed on a container thread
+ * while the application reads on its own, and that must never throw into the application's read.
  */
 final class BodyTee {
 
@@ -32,13 +35,13 @@ final class BodyTee {
         this.declaredLength = declaredLength;
     }
 
-    void append(int b) {
+    synchronized void append(int b) {
         if (reserve(1)) {
             buffer[count++] = (byte) b;
         }
     }
 
-    void append(byte[] bytes, int offset, int length) {
+    synchronized void append(byte[] bytes, int offset, int length) {
         if (length > 0 && reserve(length)) {
             System.arraycopy(bytes, offset, buffer, count, length);
             count += length;
@@ -65,18 +68,18 @@ final class BodyTee {
     }
 
     /** The stream reported its end. */
-    void ended() {
+    synchronized void ended() {
         ended = true;
     }
 
     /** Reading failed (typically the client went away): the copy is incomplete for good. */
-    void failed() {
+    synchronized void failed() {
         failed = true;
         buffer = null;
     }
 
     /** The copy is no longer needed: it was handed over, or the mirror was skipped. */
-    void release() {
+    synchronized void release() {
         released = true;
         buffer = null;
     }
@@ -86,37 +89,37 @@ final class BodyTee {
         return declaredLength;
     }
 
-    boolean overflowed() {
+    synchronized boolean overflowed() {
         return overflowed;
     }
 
-    boolean hasFailed() {
+    synchronized boolean hasFailed() {
         return failed;
     }
 
     /** Whether the end of the body has been seen: the declared length reached, or end of stream. */
-    boolean sawEnd() {
+    synchronized boolean sawEnd() {
         return ended || (declaredLength >= 0 && count == declaredLength);
     }
 
     /** Whether every byte of the body has been seen and kept. */
-    boolean complete() {
+    synchronized boolean complete() {
         // An end before the declared length means the bytes went elsewhere (e.g. form parsing).
         return !overflowed && !failed && !released && (declaredLength >= 0 ? count == declaredLength : ended);
     }
 
     /** The bytes seen so far (at most the cap). */
-    int size() {
+    synchronized int size() {
         return count;
     }
 
     /** The room the copy holds right now, in bytes; never more than the cap. */
-    int capacity() {
+    synchronized int capacity() {
         return buffer == null ? 0 : buffer.length;
     }
 
     /** The body; call only when {@link #complete()}. */
-    byte[] bytes() {
+    synchronized byte[] bytes() {
         if (count == 0) {
             return new byte[0];
         }

@@ -325,8 +325,9 @@ class BodyReadingTest {
         List<RawHttp.Response> plain = expectContinue(app.plain.port(), "/ignore", SideBySide.newId(), BODY);
         List<RawHttp.Response> mirrored = expectContinue(app.mirrored.port(), "/ignore", id, BODY);
 
-        assertThat(statuses(mirrored)).isEqualTo(statuses(plain));
-        assertThat(mirrored.get(mirrored.size() - 1).status()).isEqualTo(200);
+        // Tomcat answers 100 as soon as the head arrives; Jetty only once the application reads.
+        assertThat(statuses(mirrored)).isEqualTo(statuses(plain))
+                .isEqualTo(kind == ServletContainer.Kind.TOMCAT ? List.of(100, 200) : List.of(200));
         app.awaitOneMore(before, Reason.BODY_UNAVAILABLE);
         assertThat(app.find(id)).isEmpty();
     }
