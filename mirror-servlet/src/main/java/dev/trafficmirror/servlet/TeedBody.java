@@ -109,10 +109,23 @@ final class TeedBody {
             reader = view.containerReader();
             readerBypassed = true;
         } else {
-            reader = new BufferedReader(new InputStreamReader(stream(view), decoder(charset, view)));
+            reader = reader(new InputStreamReader(stream(view), decoder(charset, view)), view);
         }
         readerHandedOut = true;
         return reader;
+    }
+
+    private BufferedReader reader(InputStreamReader characters, TeeRequest view) {
+        if (!ContainerTraits.readerStaysOpenOnClose(view.getServletContext())) {
+            return new BufferedReader(characters);
+        }
+        TeeInputStream bytes = stream;
+        return new BufferedReader(characters) {
+            @Override
+            public void close() throws IOException {
+                bytes.close();
+            }
+        };
     }
 
     /**

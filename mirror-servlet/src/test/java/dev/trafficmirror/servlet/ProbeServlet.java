@@ -272,6 +272,15 @@ final class ProbeServlet extends HttpServlet {
                 }
                 report.bytes("read", seen.toByteArray());
             }
+            case "/reader/closed" -> {
+                text.append((char) reader.read());
+                reader.close();
+                try {
+                    report.put("read-after-close", reader.read());
+                } catch (IOException e) {
+                    report.put("read-after-close", failure(e));
+                }
+            }
             case "/reader/lines" -> {
                 int lines = 0;
                 for (String line = reader.readLine(); line != null; line = reader.readLine()) {
