@@ -28,8 +28,9 @@ public enum Reason {
      */
     BODY_UNAVAILABLE(Outcome.SKIPPED),
     /**
-     * The container read the body itself, to parse form parameters, and never handed its bytes to
-     * the application: they cannot be mirrored exactly.
+     * The container read the body itself and never handed its bytes to the application: form
+     * parameters (which cannot be turned back into the exact bytes), or multipart parts it could not
+     * parse.
      */
     BODY_CONSUMED(Outcome.SKIPPED),
     /** The request cannot be reproduced faithfully (malformed, or not expressible on the wire). */

@@ -84,6 +84,11 @@ final class BodyTee {
         buffer = null;
     }
 
+    /** The largest body kept, in bytes. */
+    long cap() {
+        return cap;
+    }
+
     /** The Content-Length, 0 for a request that cannot have a body, or -1 when unknown. */
     long declaredLength() {
         return declaredLength;

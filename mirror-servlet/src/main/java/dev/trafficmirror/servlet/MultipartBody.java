@@ -3,7 +3,6 @@ package dev.trafficmirror.servlet;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.Part;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -59,26 +58,44 @@ final class MultipartBody {
         if (size > cap) {
             return null;
         }
-        ByteArrayOutputStream body = new ByteArrayOutputStream((int) size);
+        // Written straight into an array of the final size: the body is held once, never copied.
+        Writer body = new Writer((int) size);
         Iterator<String> head = heads.iterator();
         for (Part part : parts) {
-            body.writeBytes(delimiter);
-            body.writeBytes(CRLF);
-            body.writeBytes(head.next().getBytes(StandardCharsets.UTF_8));
-            body.writeBytes(CRLF);
+            body.write(delimiter).write(CRLF).write(head.next().getBytes(StandardCharsets.UTF_8)).write(CRLF);
             try (InputStream content = part.getInputStream()) {
-                byte[] bytes = content.readNBytes((int) part.getSize() + 1);
-                if (bytes.length != part.getSize()) {
-                    throw new IOException("part '" + part.getName() + "' changed size");
-                }
-                body.writeBytes(bytes);
+                body.copy(content, (int) part.getSize(), part.getName());
             }
-            body.writeBytes(CRLF);
+            body.write(CRLF);
         }
-        body.writeBytes(delimiter);
-        body.writeBytes(DASHES);
-        body.writeBytes(CRLF);
-        return body.toByteArray();
+        return body.write(delimiter).write(DASHES).write(CRLF).bytes();
+    }
+
+    /** Fills a byte array of a known size. */
+    private static final class Writer {
+        private final byte[] bytes;
+        private int at;
+
+        Writer(int size) {
+            bytes = new byte[size];
+        }
+
+        Writer write(byte[] piece) {
+            System.arraycopy(piece, 0, bytes, at, piece.length);
+            at += piece.length;
+            return this;
+        }
+
+        void copy(InputStream content, int size, String name) throws IOException {
+            if (content.readNBytes(bytes, at, size) != size || content.read() >= 0) {
+                throw new IOException("part '" + name + "' is no longer " + size + " bytes long");
+            }
+            at += size;
+        }
+
+        byte[] bytes() {
+            return bytes;
+        }
     }
 
     /** The boundary parameter of a multipart Content-Type, unquoted; {@code null} if absent. */

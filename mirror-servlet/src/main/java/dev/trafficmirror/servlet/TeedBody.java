@@ -340,7 +340,7 @@ final class TeedBody {
         }
         byte[] body;
         try {
-            body = MultipartBody.rebuild(request, pending.maxBodySize());
+            body = MultipartBody.rebuild(request, tee.cap());
         } catch (IOException | ServletException | IllegalStateException e) {
             pending.skip(Reason.BODY_CONSUMED);
             return;

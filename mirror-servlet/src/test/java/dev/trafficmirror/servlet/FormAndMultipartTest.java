@@ -273,6 +273,23 @@ class FormAndMultipartTest {
 
     @ParameterizedTest
     @EnumSource(ServletContainer.Kind.class)
+    void shouldNotRebuildAChunkedMultipartBodyOverTheCap(ServletContainer.Kind kind) throws Exception {
+        SideBySide app = apps.of(kind);
+        byte[] body = new Multipart(BOUNDARY)
+                .part("Content-Disposition: form-data; name=\"file\"; filename=\"big.bin\"", Apps.randomBytes((int) Apps.CAP, 5))
+                .toByteArray();
+        Map<Reason, Double> before = app.counts();
+        double rebuiltBefore = app.rebuilt();
+
+        SideBySide.Answers answers = app.send(id -> multipart(id, "/parts", body).chunked(65_536)).same();
+
+        assertThat(answers.mirrored().text()).contains("part file size=" + Apps.CAP);
+        app.awaitOneMore(before, Reason.BODY_TOO_LARGE);
+        assertThat(app.rebuilt()).isEqualTo(rebuiltBefore);
+    }
+
+    @ParameterizedTest
+    @EnumSource(ServletContainer.Kind.class)
     void shouldMirrorTheOriginalMultipartBytesWhenTheApplicationDoesNotParseThem(ServletContainer.Kind kind)
             throws Exception {
         SideBySide app = apps.of(kind);
