@@ -60,6 +60,7 @@ public final class Mirror implements AutoCloseable {
     private final Duration drainTimeout;
     private final MirrorSink sink;
     private final InFlight inFlight;
+    private final MeterRegistry meterRegistry;
     private volatile boolean enabled = true;
     private volatile boolean closed;
 
@@ -72,6 +73,7 @@ public final class Mirror implements AutoCloseable {
                 : new HttpShadowSink(builder.connectTimeout, builder.timeout,
                         builder.maxConcurrent * builder.targets.size(), builder.responseCaptureLimit);
         MeterRegistry registry = builder.meterRegistry;
+        this.meterRegistry = registry;
         List<TargetRoute> built = new ArrayList<>();
         for (MirrorTarget target : builder.targets) {
             TargetLane lane = new TargetLane(target, builder.maxConcurrent, builder.queueCapacity, sink, inFlight,
@@ -278,6 +280,11 @@ public final class Mirror implements AutoCloseable {
      */
     public List<TargetStats> stats() {
         return routes.stream().map(route -> route.lane().stats(route.percentage())).toList();
+    }
+
+    /** Where this mirror's meters are registered; integrations register theirs there too. */
+    public MeterRegistry meterRegistry() {
+        return meterRegistry;
     }
 
     /** The largest request body that is mirrored, in bytes. */

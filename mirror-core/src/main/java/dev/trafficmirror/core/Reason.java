@@ -23,10 +23,16 @@ public enum Reason {
     /** The client went away before the body was read completely. */
     CLIENT_ABORTED(Outcome.SKIPPED),
     /**
-     * The body could not be teed: the container consumed it itself (form parameters), or reading it
-     * after the application would have changed the exchange ({@code Expect: 100-continue}).
+     * The application did not read the whole body, and reading the rest after it would have changed
+     * the exchange: an asynchronous request, non-blocking reads, or {@code Expect: 100-continue}.
      */
     BODY_UNAVAILABLE(Outcome.SKIPPED),
+    /**
+     * The container read the body itself and never handed its bytes to the application: form
+     * parameters (which cannot be turned back into the exact bytes), or multipart parts it could not
+     * parse.
+     */
+    BODY_CONSUMED(Outcome.SKIPPED),
     /**
      * The request cannot be reproduced safely and faithfully: a path that could leave the target's
      * base path or be read differently by the shadow (dot segments, backslashes, invalid

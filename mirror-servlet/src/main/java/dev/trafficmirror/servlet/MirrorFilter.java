@@ -3,13 +3,14 @@ package dev.trafficmirror.servlet;
 import dev.trafficmirror.core.Mirror;
 import dev.trafficmirror.core.PendingMirror;
 import dev.trafficmirror.core.Reason;
+import io.micrometer.core.instrument.Counter;
 import jakarta.servlet.AsyncEvent;
 import jakarta.servlet.AsyncListener;
-import jakarta.servlet.DispatcherType;
 import jakarta.servlet.Filter;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.ServletRequest;
+import jakarta.servlet.ServletRequestWrapper;
 import jakarta.servlet.ServletResponse;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
@@ -28,53 +29,182 @@ import org.slf4j.LoggerFactory;
  * thread or in the container's async completion callback, the snapshot is handed to the mirror with
  * the primary's status (500 when the application threw). The application sees the same request,
  * the same bytes and the same exceptions as without the filter; nothing the mirror does can reach
- * it.
+ * it. What is mirrored for each way of reading a body (forms and multipart
+ * included) is described in {@code docs/body-fidelity.md}.
  *
  * <p>Register it first in the chain (before anything that reads the body), for the {@code REQUEST}
- * and {@code ASYNC} dispatcher types. The filter does not own the mirror: close the mirror when the
- * application stops.
+ * and {@code ASYNC} dispatcher types; other dispatches go through untouched. The filter does not own
+ * the mirror: close the mirror when the application stops.
  */
 public final class MirrorFilter implements Filter {
 
     private static final Logger log = LoggerFactory.getLogger(MirrorFilter.class);
 
-    private final Mirror mirror;
+    /** Bodies are copied into one array: never more than an array can hold. */
+    private static final long LARGEST_ARRAY = Integer.MAX_VALUE - 8;
+    private static final byte[] NO_BODY = new byte[0];
 
-    /** A filter that mirrors through {@code mirror}. */
+    private final Mirror mirror;
+    private final Counter rebuilt;
+    private final AsyncBodies asyncBodies = new AsyncBodies();
+
+    /**
+     * A filter that mirrors through {@code mirror}. Besides the mirror's own meters it counts, in the
+     * mirror's registry, {@code mirror.body.rebuilt}: bodies the container parsed itself and the
+     * filter rebuilt from the parts.
+     */
     public MirrorFilter(Mirror mirror) {
         this.mirror = Objects.requireNonNull(mirror, "mirror");
+        this.rebuilt = Counter.builder("mirror.body.rebuilt")
+                .description("Mirrored bodies rebuilt from what the container parsed (multipart parts)")
+                .tag("type", "multipart")
+                .register(mirror.meterRegistry());
     }
 
     @Override
     public void doFilter(ServletRequest request, ServletResponse response, FilterChain chain)
             throws IOException, ServletException {
-        // Later dispatches (ASYNC, FORWARD, INCLUDE, ERROR) belong to a request already considered.
-        if (!(request instanceof HttpServletRequest http) || request.getDispatcherType() != DispatcherType.REQUEST) {
+        if (request instanceof HttpServletRequest http) {
+            switch (request.getDispatcherType()) {
+                case REQUEST -> mirror(http, response, chain);
+                case ASYNC -> resume(http, response, chain);
+                // FORWARD and INCLUDE run inside a dispatch already teed; ERROR pages are not mirrored.
+                default -> chain.doFilter(request, response);
+            }
+        } else {
             chain.doFilter(request, response);
-            return;
         }
-        PendingMirror pending = begin(http);
+    }
+
+    private void mirror(HttpServletRequest request, ServletResponse response, FilterChain chain)
+            throws IOException, ServletException {
+        PendingMirror pending = begin(request);
         if (pending == null) {
             chain.doFilter(request, response);
             return;
         }
-        TeeRequest tee = null;
-        if (pending.needsBody()) {
-            long declaredLength = http.getContentLengthLong();
-            if (declaredLength > pending.maxBodySize()) {
-                pending.skip(Reason.BODY_TOO_LARGE);
-                chain.doFilter(request, response);
-                return;
-            }
-            tee = new TeeRequest(http, new BodyTee(pending.maxBodySize(), declaredLength));
+        if (!pending.needsBody()) {
+            headersOnly(request, response, chain, pending);
+            return;
         }
+        long cap = Math.min(pending.maxBodySize(), LARGEST_ARRAY);
+        long declaredLength = request.getContentLengthLong();
+        if (declaredLength > cap) {
+            pending.skip(Reason.BODY_TOO_LARGE);
+            chain.doFilter(request, response);
+            return;
+        }
+        TeedBody body = new TeedBody(request, response, pending,
+                new BodyTee(cap, bodyLength(request, declaredLength)), asyncBodies, rebuilt);
+        run(new TeeRequest(request, body), request, response, chain, body);
+    }
+
+    /**
+     * An ASYNC dispatch of a request being mirrored: the container dispatches its own request, so
+     * the application gets a view of the same teed body again. Unless it goes async once more, this
+     * dispatch is the request's last.
+     */
+    private void resume(HttpServletRequest request, ServletResponse response, FilterChain chain)
+            throws IOException, ServletException {
+        TeedBody body = asyncBodies.find(request);
+        if (body == null) {
+            chain.doFilter(request, response);
+            return;
+        }
+        // startAsync(request, response) with the tee (or a wrapper of it) dispatches that request.
+        ServletRequest dispatched = isTeed(request) ? request : new TeeRequest(request, body);
+        run(dispatched, request, response, chain, body);
+    }
+
+    private static void run(ServletRequest dispatched, HttpServletRequest request, ServletResponse response,
+            FilterChain chain, TeedBody body) throws IOException, ServletException {
+        int asyncStarts = body.asyncStarts();
         boolean threw = true;
         try {
-            chain.doFilter(tee != null ? tee : request, response);
+            chain.doFilter(dispatched, response);
             threw = false;
         } finally {
-            afterApplication(http, response, tee, pending, threw);
+            body.dispatchReturned(request, asyncStarts, threw);
         }
+    }
+
+    /** Every target picked is headers-only: no tee; the copy goes once the application is done. */
+    private static void headersOnly(HttpServletRequest request, ServletResponse response, FilterChain chain,
+            PendingMirror pending) throws IOException, ServletException {
+        boolean threw = true;
+        try {
+            chain.doFilter(request, response);
+            threw = false;
+        } finally {
+            try {
+                if (request.isAsyncStarted()) {
+                    request.getAsyncContext().addListener(new HeadersOnlyCompletion(pending, response));
+                } else {
+                    pending.send(NO_BODY, threw ? HttpServletResponse.SC_INTERNAL_SERVER_ERROR : status(response));
+                }
+            } catch (RuntimeException e) {
+                log.warn("Mirror could not finish a request", e);
+                pending.skip(Reason.ERROR);
+            }
+        }
+    }
+
+    /** The status the primary answered with, or -1 when the response is not an HTTP one. */
+    static int status(ServletResponse response) {
+        return response instanceof HttpServletResponse http ? http.getStatus() : -1;
+    }
+
+    /** Sends a headers-only copy when an async request completes. */
+    private static final class HeadersOnlyCompletion implements AsyncListener {
+        private final PendingMirror pending;
+        private final ServletResponse response;
+
+        HeadersOnlyCompletion(PendingMirror pending, ServletResponse response) {
+            this.pending = pending;
+            this.response = response;
+        }
+
+        @Override
+        public void onComplete(AsyncEvent event) {
+            pending.send(NO_BODY, status(response));
+        }
+
+        @Override
+        public void onTimeout(AsyncEvent event) {
+            // onComplete follows.
+        }
+
+        @Override
+        public void onError(AsyncEvent event) {
+            // onComplete follows; the copy carries the status the container settles on.
+        }
+
+        @Override
+        public void onStartAsync(AsyncEvent event) {
+            event.getAsyncContext().addListener(this);
+        }
+    }
+
+    private static boolean isTeed(ServletRequest request) {
+        return request instanceof TeeRequest
+                || request instanceof ServletRequestWrapper wrapper && wrapper.isWrapperFor(TeeRequest.class);
+    }
+
+    /**
+     * An HTTP/1 request with neither Content-Length nor Transfer-Encoding has no body (RFC 9112
+     * 6.3): known empty, nothing to read. Other protocols may send one without declaring it.
+     */
+    private static long bodyLength(HttpServletRequest request, long declaredLength) {
+        if (declaredLength < 0 && request.getHeader("Transfer-Encoding") == null
+                && request.getProtocol() != null && request.getProtocol().startsWith("HTTP/1.")) {
+            return 0;
+        }
+        return declaredLength;
+    }
+
+    /** Requests gone async and not completed yet; for tests that look for leaks. */
+    int asyncRequestsInFlight() {
+        return asyncBodies.size();
     }
 
     private PendingMirror begin(HttpServletRequest request) {
@@ -83,97 +213,6 @@ public final class MirrorFilter implements Filter {
         } catch (RuntimeException e) {
             log.warn("Mirror skipped a request it could not read", e);
             return null;
-        }
-    }
-
-    private static void afterApplication(HttpServletRequest request, ServletResponse response, TeeRequest tee,
-            PendingMirror pending, boolean threw) {
-        try {
-            if (request.isAsyncStarted()) {
-                request.getAsyncContext().addListener(new AsyncCompletion(tee, pending, response));
-            } else {
-                finish(tee, pending, true, threw ? HttpServletResponse.SC_INTERNAL_SERVER_ERROR : status(response));
-            }
-        } catch (RuntimeException e) {
-            log.warn("Mirror could not finish a request", e);
-            pending.skip(Reason.ERROR);
-        }
-    }
-
-    /**
-     * Sends the snapshot, or counts why not. Unread body bytes are read here when that cannot
-     * change the exchange: synchronously, and not when the client waits for 100-continue (reading
-     * would make the container send an interim response the application never asked for).
-     */
-    private static void finish(TeeRequest tee, PendingMirror pending, boolean mayDrain, int primaryStatus) {
-        if (tee == null) {
-            // Only headers-only targets: there is no body to wait for.
-            pending.send(new byte[0], primaryStatus);
-            return;
-        }
-        BodyTee body = tee.tee();
-        if (!body.complete() && mayDrain && !body.overflowed() && !body.hasFailed()
-                && tee.getHeader("Expect") == null) {
-            try {
-                tee.drain();
-            } catch (IOException e) {
-                // The client went away; the tee has recorded it.
-            }
-        }
-        if (body.overflowed()) {
-            pending.skip(Reason.BODY_TOO_LARGE);
-        } else if (body.hasFailed()) {
-            pending.skip(Reason.CLIENT_ABORTED);
-        } else if (!body.complete()) {
-            pending.skip(Reason.BODY_UNAVAILABLE);
-        } else {
-            pending.send(body.bytes(), primaryStatus);
-        }
-    }
-
-    /** The status the primary answered with, or -1 when the response is not an HTTP one. */
-    private static int status(ServletResponse response) {
-        return response instanceof HttpServletResponse http ? http.getStatus() : -1;
-    }
-
-    /** Finishes an async request once the container completes it, whichever thread that is on. */
-    private static final class AsyncCompletion implements AsyncListener {
-        private final TeeRequest tee;
-        private final PendingMirror pending;
-        private final ServletResponse response;
-
-        AsyncCompletion(TeeRequest tee, PendingMirror pending, ServletResponse response) {
-            this.tee = tee;
-            this.pending = pending;
-            this.response = response;
-        }
-
-        @Override
-        public void onComplete(AsyncEvent event) {
-            try {
-                finish(tee, pending, false, status(response));
-            } catch (RuntimeException e) {
-                log.warn("Mirror could not finish an async request", e);
-                pending.skip(Reason.ERROR);
-            }
-        }
-
-        @Override
-        public void onTimeout(AsyncEvent event) {
-            // onComplete follows once the container or the application completes the request.
-        }
-
-        @Override
-        public void onError(AsyncEvent event) {
-            if (event.getThrowable() instanceof IOException) {
-                pending.skip(Reason.CLIENT_ABORTED);
-            }
-        }
-
-        @Override
-        public void onStartAsync(AsyncEvent event) {
-            // startAsync() again drops the listeners: stay registered for the new cycle.
-            event.getAsyncContext().addListener(this);
         }
     }
 }

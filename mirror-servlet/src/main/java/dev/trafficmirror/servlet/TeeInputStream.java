@@ -7,11 +7,17 @@ import java.io.IOException;
 /**
  * The container's input stream with every byte the application reads also copied into a
  * {@link BodyTee}. Everything else, non-blocking IO included, is the container's own behaviour.
+ *
+ * <p>Only {@code read()} and {@code read(byte[], int, int)} reach the container: the other reading
+ * methods ({@code readAllBytes}, {@code readNBytes}, {@code skip}, {@code readLine},
+ * {@code transferTo}) are {@link java.io.InputStream}'s, built on those two, so skipped bytes are
+ * teed too.
  */
 final class TeeInputStream extends ServletInputStream {
 
     private final ServletInputStream in;
     private final BodyTee tee;
+    private volatile boolean nonBlocking;
 
     TeeInputStream(ServletInputStream in, BodyTee tee) {
         this.in = in;
@@ -59,7 +65,12 @@ final class TeeInputStream extends ServletInputStream {
 
     @Override
     public boolean isFinished() {
-        return in.isFinished();
+        boolean finished = in.isFinished();
+        if (finished) {
+            // Non-blocking readers stop on isFinished() and may never see read() return -1.
+            tee.ended();
+        }
+        return finished;
     }
 
     @Override
@@ -69,11 +80,44 @@ final class TeeInputStream extends ServletInputStream {
 
     @Override
     public void setReadListener(ReadListener listener) {
-        in.setReadListener(listener);
+        // A null listener goes through so that the container throws what it throws for it.
+        in.setReadListener(listener == null ? null : new TeeReadListener(listener));
+        nonBlocking = true;
+    }
+
+    /** Whether the application switched to non-blocking reads: then nobody may read blocking. */
+    boolean isNonBlocking() {
+        return nonBlocking;
     }
 
     @Override
     public void close() throws IOException {
         in.close();
+    }
+
+    /** The application's listener, told first what the tee learns from the container's events. */
+    private final class TeeReadListener implements ReadListener {
+        private final ReadListener listener;
+
+        TeeReadListener(ReadListener listener) {
+            this.listener = listener;
+        }
+
+        @Override
+        public void onDataAvailable() throws IOException {
+            listener.onDataAvailable();
+        }
+
+        @Override
+        public void onAllDataRead() throws IOException {
+            tee.ended();
+            listener.onAllDataRead();
+        }
+
+        @Override
+        public void onError(Throwable t) {
+            tee.failed();
+            listener.onError(t);
+        }
     }
 }

@@ -1,0 +1,59 @@
+package dev.trafficmirror.servlet;
+
+import jakarta.servlet.ServletContext;
+
+/**
+ * The few things a container does its own way that the servlet API does not reveal, and that the
+ * filter must match to stay invisible. Each is checked, on Jetty and Tomcat, by the side-by-side
+ * tests; on any other container the filter assumes the common behaviour, named with each.
+ */
+final class ContainerTraits {
+
+    private ContainerTraits() {
+    }
+
+    /**
+     * Tomcat's reader throws {@link java.nio.charset.MalformedInputException} on bytes that are not
+     * valid in the charset; Jetty's (a plain {@link java.io.InputStreamReader}) replaces them with
+     * U+FFFD. Elsewhere: replaced.
+     */
+    static boolean readerReportsMalformedInput(ServletContext context) {
+        return isTomcat(context);
+    }
+
+    /**
+     * Tomcat's reader decodes with {@link jakarta.servlet.http.HttpServletRequest#getCharacterEncoding()},
+     * the context's default request encoding included. Jetty's reader ignores that default (it uses
+     * the Content-Type's charset, one set by the application, or ISO-8859-1), though its
+     * getCharacterEncoding() reports it. Elsewhere: unknown, so the container's own reader is used.
+     */
+    static boolean readerDecodesWithContextDefault(ServletContext context) {
+        return isTomcat(context);
+    }
+
+    /**
+     * Tomcat (through commons-fileupload) lower-cases the header names of multipart parts; Jetty
+     * keeps them as sent. Elsewhere: kept.
+     */
+    static boolean lowerCasesPartHeaderNames(ServletContext context) {
+        return isTomcat(context);
+    }
+
+    /**
+     * Jetty's reader, once closed, only closes the stream below it and still hands out the
+     * characters it holds; Tomcat's, like a plain {@link java.io.BufferedReader}, is closed.
+     * Elsewhere: closed.
+     */
+    static boolean readerStaysOpenOnClose(ServletContext context) {
+        return serverInfo(context).startsWith("jetty/");
+    }
+
+    private static boolean isTomcat(ServletContext context) {
+        return serverInfo(context).startsWith("Apache Tomcat/");
+    }
+
+    private static String serverInfo(ServletContext context) {
+        String server = context == null ? null : context.getServerInfo();
+        return server == null ? "" : server;
+    }
+}
