@@ -23,8 +23,9 @@ public enum Reason {
     /** The client went away before the body was read completely. */
     CLIENT_ABORTED(Outcome.SKIPPED),
     /**
-     * The application did not read the whole body, and reading the rest after it would have changed
-     * the exchange: an asynchronous request, non-blocking reads, or {@code Expect: 100-continue}.
+     * The application did not read the whole body, and the rest could not be read after it without
+     * changing the exchange (an asynchronous request, non-blocking reads, {@code Expect:
+     * 100-continue}) or at all (Tomcat 11 closes the input once a response is complete).
      */
     BODY_UNAVAILABLE(Outcome.SKIPPED),
     /**

@@ -36,6 +36,8 @@ final class TeedBody {
 
     private static final Logger log = LoggerFactory.getLogger(MirrorFilter.class);
     private static final int DRAIN_CHUNK = 8192;
+    /** Tomcat's message (inputBuffer.streamClosed) for reading an input it has closed. */
+    private static final String TOMCAT_STREAM_CLOSED = "Stream closed";
 
     private final HttpServletRequest request;
     private final ServletResponse response;
@@ -57,6 +59,8 @@ final class TeedBody {
     private volatile boolean charsetSetByApplication;
     private volatile boolean parsedByContainer;
     private volatile boolean upgraded;
+    /** Reading the unread rest after the application found the input closed by the container. */
+    private volatile boolean closedByContainer;
     /** A dispatch ended in an exception: the primary answered 500 whatever the response says. */
     private volatile boolean applicationThrew;
     private volatile int asyncStarts;
@@ -319,7 +323,10 @@ final class TeedBody {
                 // every byte read is teed by the stream
             }
         } catch (IOException e) {
-            // The client went away: the tee has recorded it.
+            // Usually the client went away (the tee has recorded it). Tomcat 11, unlike Tomcat 10.1
+            // and Jetty 12, closes the input once a response with a Content-Length is complete: its
+            // "Stream closed" means the rest is out of reach, not that the client left.
+            closedByContainer = TOMCAT_STREAM_CLOSED.equals(e.getMessage());
         } catch (IllegalStateException e) {
             // The container will not hand out its stream (its reader is in use): nothing to read.
         }
@@ -329,7 +336,7 @@ final class TeedBody {
         if (tee.overflowed()) {
             pending.skip(Reason.BODY_TOO_LARGE);
         } else if (tee.hasFailed()) {
-            pending.skip(Reason.CLIENT_ABORTED);
+            pending.skip(closedByContainer ? Reason.BODY_UNAVAILABLE : Reason.CLIENT_ABORTED);
         } else if (parsedByContainer && tee.size() == 0 && tee.declaredLength() != 0) {
             // Nothing reached the tee, yet there was a body (or, chunked, there may have been one).
             consumedByContainer();
