@@ -39,6 +39,15 @@ import org.springframework.validation.Validator;
 @ConfigurationProperties("mirror")
 public class MirrorProperties implements Validator {
 
+    /** The methods {@code methods} accepts: RFC 9110's, PATCH, WebDAV's, and QUERY. */
+    private static final List<String> KNOWN_METHODS = List.of("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE",
+            "OPTIONS", "TRACE", "CONNECT", "QUERY", "PROPFIND", "PROPPATCH", "MKCOL", "COPY", "MOVE", "LOCK",
+            "UNLOCK", "SEARCH");
+
+    /** A primary status as {@code primary-status} takes it: {@code 2xx}, {@code 404}, {@code 200-299}. */
+    private static final Pattern STATUS = Pattern.compile("([1-5])xx|([1-5][0-9][0-9])(?:-([1-5][0-9][0-9]))?",
+            Pattern.CASE_INSENSITIVE);
+
     /** Whether mirroring is on. Nothing is mirrored until a target is set, whatever this says. */
     private boolean enabled = true;
 
@@ -442,15 +451,6 @@ public class MirrorProperties implements Validator {
     }
 
     // Request conditions: paths, methods and primary statuses, for the mirror and for each target.
-
-    /** The methods {@code methods} accepts: RFC 9110's, PATCH, WebDAV's, and QUERY. */
-    private static final List<String> KNOWN_METHODS = List.of("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE",
-            "OPTIONS", "TRACE", "CONNECT", "QUERY", "PROPFIND", "PROPPATCH", "MKCOL", "COPY", "MOVE", "LOCK",
-            "UNLOCK", "SEARCH");
-
-    /** {@code 2xx}, {@code 404}, {@code 200-299}. */
-    private static final Pattern STATUS = Pattern.compile("([1-5])xx|([1-5][0-9][0-9])(?:-([1-5][0-9][0-9]))?",
-            Pattern.CASE_INSENSITIVE);
 
     private static List<String> checkPaths(List<String> patterns) {
         List<String> checked = new ArrayList<>();
