@@ -4,6 +4,7 @@ import dev.trafficmirror.core.Mirror;
 import dev.trafficmirror.servlet.MirrorFilter;
 import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.servlet.DispatcherType;
+import java.util.List;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
@@ -15,12 +16,15 @@ import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Conditional;
 import org.springframework.core.Ordered;
+import org.springframework.core.env.Environment;
+import org.springframework.core.io.ResourceLoader;
 
 /**
  * Mirrors a servlet application's requests once a target is set ({@code mirror.target} or
  * {@code mirror.targets[0].url}): a {@link Mirror} built from the {@code mirror.*} properties, then
  * every {@link MirrorCustomizer}, with the context's {@link MeterRegistry} when there is one; and
- * a {@link MirrorFilter} registered for REQUEST and ASYNC dispatches. The mirror is closed with the
+ * a {@link MirrorFilter} registered for REQUEST and ASYNC dispatches. Actuator's endpoints, when
+ * served on the application's port, are left out (see {@code mirror.exclude-management-endpoints}). The mirror is closed with the
  * context, after the web server has stopped taking requests, so in-flight copies are drained.
  *
  * <p>Backs off, piece by piece, for an application's own {@link Mirror} bean, and for its own
@@ -51,9 +55,11 @@ public class MirrorAutoConfiguration {
     @Bean(destroyMethod = "close")
     @ConditionalOnMissingBean
     public Mirror mirror(MirrorProperties properties, ObjectProvider<MeterRegistry> registry,
-            ObjectProvider<MirrorCustomizer> customizers) {
+            ObjectProvider<MirrorCustomizer> customizers, Environment environment, ResourceLoader resources) {
         Mirror.Builder builder = Mirror.builder()
                 .percentage(properties.getPercentage())
+                .sampling(properties::newSampling)
+                .headers(properties.headerRules())
                 .maxBodySize(properties.getMaxBodySize().toBytes())
                 .connectTimeout(properties.getConnectTimeout())
                 .timeout(properties.getTimeout())
@@ -62,6 +68,9 @@ public class MirrorAutoConfiguration {
                 .maxBufferedBytes(properties.getMaxBufferedBytes().toBytes())
                 .responseCaptureLimit((int) properties.getResponseCaptureLimit().toBytes())
                 .drainTimeout(properties.getDrainTimeout());
+        List<String> actuator = properties.isExcludeManagementEndpoints()
+                ? ActuatorPaths.onApplicationPort(environment, resources.getClassLoader()) : List.of();
+        properties.requestCondition(actuator).ifPresent(builder::condition);
         properties.mirrorTargets().forEach(builder::target);
         // Several registries and no primary one: keep the core's default, the global registry,
         // to which Spring Boot adds the registries it creates (management.metrics.use-global-registry).

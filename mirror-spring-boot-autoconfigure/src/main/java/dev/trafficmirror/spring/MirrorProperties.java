@@ -1,13 +1,24 @@
 package dev.trafficmirror.spring;
 
+import dev.trafficmirror.core.Conditions;
+import dev.trafficmirror.core.HeaderRules;
 import dev.trafficmirror.core.Mirror;
+import dev.trafficmirror.core.MirrorRequest;
 import dev.trafficmirror.core.MirrorTarget;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
+import java.util.function.BiFunction;
+import java.util.function.IntPredicate;
+import java.util.function.Predicate;
+import java.util.function.Supplier;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.util.unit.DataSize;
 import org.springframework.validation.Errors;
@@ -20,13 +31,22 @@ import org.springframework.validation.Validator;
  *
  * <p>A value out of range fails start-up naming the property and what it accepts: single values
  * are checked by their setters (Spring Boot reports the property being bound), what depends on
- * several properties (target names) by {@link #validate}. Groups of related settings belong in
+ * several properties (target names, sticky sampling keys, Host values) by {@link #validate}. Groups of related settings belong in
  * static nested classes with their own fields, e.g. {@code mirror.sampling.*}; the configuration
  * processor documents them from their field Javadoc. The {@code mirror} endpoint shows a property
  * once it is listed in {@link #describe}.
  */
 @ConfigurationProperties("mirror")
 public class MirrorProperties implements Validator {
+
+    /** The methods {@code methods} accepts: RFC 9110's, PATCH, WebDAV's, and QUERY. */
+    private static final List<String> KNOWN_METHODS = List.of("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE",
+            "OPTIONS", "TRACE", "CONNECT", "QUERY", "PROPFIND", "PROPPATCH", "MKCOL", "COPY", "MOVE", "LOCK",
+            "UNLOCK", "SEARCH");
+
+    /** A primary status as {@code primary-status} takes it: {@code 2xx}, {@code 404}, {@code 200-299}. */
+    private static final Pattern STATUS = Pattern.compile("([1-5])xx|([1-5][0-9][0-9])(?:-([1-5][0-9][0-9]))?",
+            Pattern.CASE_INSENSITIVE);
 
     /** Whether mirroring is on. Nothing is mirrored until a target is set, whatever this says. */
     private boolean enabled = true;
@@ -87,6 +107,46 @@ public class MirrorProperties implements Validator {
      * counted as shutdown.
      */
     private Duration drainTimeout = Duration.ofSeconds(5);
+
+    /**
+     * Ant-style patterns of the request paths mirrored, e.g. /api/**: ? is one character, * anything
+     * within a segment, ** any number of segments. Matched against the full path (context path
+     * included), percent-decoded. Empty (the default): every path. Other requests are counted as
+     * excluded.
+     */
+    private List<String> includePaths = new ArrayList<>();
+
+    /**
+     * Ant-style patterns of request paths never mirrored, e.g. /api/admin/**; they win over
+     * 'include-paths'. Such requests are counted as excluded.
+     */
+    private List<String> excludePaths = new ArrayList<>();
+
+    /**
+     * Whether Actuator's endpoints are kept out of the mirror when they are served on the
+     * application's port (no management.server.port of their own): requests under
+     * management.endpoints.web.base-path (default /actuator) are then counted as excluded.
+     */
+    private boolean excludeManagementEndpoints = true;
+
+    /**
+     * HTTP methods mirrored, e.g. GET,HEAD. Empty (the default): every method. Other requests are
+     * counted as excluded.
+     */
+    private List<String> methods = new ArrayList<>();
+
+    /**
+     * Primary statuses whose requests are mirrored, for targets without their own: status classes
+     * (2xx), codes (404) or ranges (200-399), e.g. 2xx,304. Decided once the primary has answered;
+     * other requests are counted as primary_status. Empty (the default): whatever the status.
+     */
+    private List<String> primaryStatus = new ArrayList<>();
+
+    /** How targets without a sampling of their own pick the share of requests they mirror. */
+    private final Sampling sampling = new Sampling();
+
+    /** How a copy's headers and Host differ from the request's. */
+    private final Headers headers = new Headers();
 
     public boolean isEnabled() {
         return enabled;
@@ -197,19 +257,90 @@ public class MirrorProperties implements Validator {
         this.drainTimeout = drainTimeout;
     }
 
+    public List<String> getIncludePaths() {
+        return includePaths;
+    }
+
+    public void setIncludePaths(List<String> includePaths) {
+        this.includePaths = checkPaths(includePaths);
+    }
+
+    public List<String> getExcludePaths() {
+        return excludePaths;
+    }
+
+    public void setExcludePaths(List<String> excludePaths) {
+        this.excludePaths = checkPaths(excludePaths);
+    }
+
+    public boolean isExcludeManagementEndpoints() {
+        return excludeManagementEndpoints;
+    }
+
+    public void setExcludeManagementEndpoints(boolean excludeManagementEndpoints) {
+        this.excludeManagementEndpoints = excludeManagementEndpoints;
+    }
+
+    public List<String> getMethods() {
+        return methods;
+    }
+
+    public void setMethods(List<String> methods) {
+        this.methods = checkMethods(methods);
+    }
+
+    public List<String> getPrimaryStatus() {
+        return primaryStatus;
+    }
+
+    public void setPrimaryStatus(List<String> primaryStatus) {
+        this.primaryStatus = checkStatuses(primaryStatus);
+    }
+
+    public Sampling getSampling() {
+        return sampling;
+    }
+
+    public Headers getHeaders() {
+        return headers;
+    }
+
     /**
-     * Every target, {@code mirror.target} first, as the core names them. Call only on validated
-     * properties.
+     * Every target, {@code mirror.target} first, as the core names them, each with its own
+     * settings. Call only on validated properties.
      */
     List<MirrorTarget> mirrorTargets() {
+        HeaderRules common = headerRules();
         List<MirrorTarget> all = new ArrayList<>();
         if (target != null) {
-            all.add(MirrorTarget.of(target));
+            MirrorTarget single = MirrorTarget.of(target);
+            all.add(primaryStatus.isEmpty() ? single : single.primaryStatus(statusCondition(primaryStatus)));
         }
         for (Target each : targets) {
-            all.add(each.toMirrorTarget());
+            all.add(each.toMirrorTarget(common, primaryStatus));
         }
         return all;
+    }
+
+    /**
+     * What every request must meet to be mirrored at all: the included paths and methods, and none
+     * of the excluded paths nor of {@code moreExcludedPaths} (Actuator's, say); empty when anything
+     * goes. Call only on validated properties.
+     */
+    Optional<Predicate<MirrorRequest>> requestCondition(List<String> moreExcludedPaths) {
+        List<String> excluded = new ArrayList<>(excludePaths);
+        excluded.addAll(moreExcludedPaths);
+        return requestCondition(includePaths, excluded, methods);
+    }
+
+    /** The header and Host rules of targets without rules of their own. */
+    HeaderRules headerRules() {
+        return headers.applyTo(HeaderRules.defaults());
+    }
+
+    /** A new sampling, for one target without a sampling of its own: a counter counts one target's requests. */
+    dev.trafficmirror.core.Sampling newSampling() {
+        return sampling.toSampling();
     }
 
     /**
@@ -226,17 +357,16 @@ public class MirrorProperties implements Validator {
         view.put("percentage", percentage);
         List<Map<String, Object>> targetViews = new ArrayList<>();
         for (Target each : targets) {
-            Map<String, Object> targetView = new LinkedHashMap<>();
-            if (each.name != null) {
-                targetView.put("name", each.name);
-            }
-            targetView.put("url", each.url);
-            if (each.percentage != null) {
-                targetView.put("percentage", each.percentage);
-            }
-            targetViews.add(targetView);
+            targetViews.add(each.describe());
         }
         view.put("targets", targetViews);
+        view.put("include-paths", List.copyOf(includePaths));
+        view.put("exclude-paths", List.copyOf(excludePaths));
+        view.put("exclude-management-endpoints", excludeManagementEndpoints);
+        view.put("methods", List.copyOf(methods));
+        view.put("primary-status", List.copyOf(primaryStatus));
+        view.put("sampling", sampling.describe());
+        view.put("headers", headers.describe(HostMode.TARGET));
         view.put("max-body-size", maxBodySize.toString());
         view.put("connect-timeout", connectTimeout.toString());
         view.put("timeout", timeout.toString());
@@ -253,25 +383,37 @@ public class MirrorProperties implements Validator {
         return MirrorProperties.class.isAssignableFrom(type);
     }
 
-    /** Checks what no single setter can: every target has a URL and a name of its own. */
+    /**
+     * Checks what no single setter can: every target has a URL and a name of its own, sticky
+     * sampling has exactly one key, and a Host value goes with a Host mode that uses it.
+     */
     @Override
     public void validate(Object properties, Errors errors) {
         MirrorProperties mirror = (MirrorProperties) properties;
+        mirror.sampling.validate("sampling.", errors);
+        mirror.headers.validate("headers.", errors);
         Map<String, String> propertyByName = new HashMap<>();
         if (mirror.target != null) {
             propertyByName.put(MirrorTarget.of(mirror.target).name(), "target");
         }
         for (int i = 0; i < mirror.targets.size(); i++) {
             Target each = mirror.targets.get(i);
+            String prefix = "targets[" + i + "].";
+            if (each.sampling != null) {
+                each.sampling.validate(prefix + "sampling.", errors);
+            }
+            if (each.headers != null) {
+                each.headers.validate(prefix + "headers.", errors);
+            }
             if (each.url == null) {
-                errors.rejectValue("targets[" + i + "].url", "mirror.target.url.missing",
+                errors.rejectValue(prefix + "url", "mirror.target.url.missing",
                         "is required: the http(s) base URL of the shadow, e.g. http://reviews-v2:9080");
                 continue;
             }
-            String name = each.toMirrorTarget().name();
+            String name = each.name != null ? each.name : MirrorTarget.of(each.url).name();
             String clash = propertyByName.putIfAbsent(name, "targets[" + i + "]");
             if (clash != null) {
-                errors.rejectValue(each.name != null ? "targets[" + i + "].name" : "targets[" + i + "].url",
+                errors.rejectValue(prefix + (each.name != null ? "name" : "url"),
                         "mirror.target.name.duplicate", "two targets are named '" + name + "' (mirror." + clash
                                 + " and mirror.targets[" + i + "]): each target needs a unique name, set with"
                                 + " mirror.targets[" + i + "].name");
@@ -308,6 +450,408 @@ public class MirrorProperties implements Validator {
         return duration;
     }
 
+    // Request conditions: paths, methods and primary statuses, for the mirror and for each target.
+
+    private static List<String> checkPaths(List<String> patterns) {
+        List<String> checked = new ArrayList<>();
+        for (String pattern : patterns == null ? List.<String>of() : patterns) {
+            try {
+                Conditions.requestTo(pattern);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException(e.getMessage() + "; accepts Ant-style path patterns starting"
+                        + " with /: ? one character, * anything within a segment, ** whole segments"
+                        + " (e.g. /api/**, /users/*/orders)");
+            }
+            checked.add(pattern);
+        }
+        return checked;
+    }
+
+    private static List<String> checkMethods(List<String> methods) {
+        List<String> checked = new ArrayList<>();
+        for (String method : methods == null ? List.<String>of() : methods) {
+            String upper = method.trim().toUpperCase(Locale.ROOT);
+            if (!KNOWN_METHODS.contains(upper)) {
+                throw new IllegalArgumentException("'" + method + "' is not an HTTP method; accepts "
+                        + String.join(", ", KNOWN_METHODS) + " (any case)");
+            }
+            checked.add(upper);
+        }
+        return checked;
+    }
+
+    private static List<String> checkStatuses(List<String> statuses) {
+        List<String> checked = new ArrayList<>();
+        for (String status : statuses == null ? List.<String>of() : statuses) {
+            statusRange(status.trim());
+            checked.add(status.trim());
+        }
+        return checked;
+    }
+
+    /** The lowest and highest status {@code status} stands for. */
+    private static int[] statusRange(String status) {
+        Matcher matcher = STATUS.matcher(status);
+        if (matcher.matches()) {
+            if (matcher.group(1) != null) {
+                int hundreds = Integer.parseInt(matcher.group(1)) * 100;
+                return new int[] {hundreds, hundreds + 99};
+            }
+            int lowest = Integer.parseInt(matcher.group(2));
+            int highest = matcher.group(3) == null ? lowest : Integer.parseInt(matcher.group(3));
+            if (lowest <= highest) {
+                return new int[] {lowest, highest};
+            }
+        }
+        throw new IllegalArgumentException("'" + status + "' is not a primary status; accepts status classes (2xx),"
+                + " codes (404) and ranges (200-399) from 100 to 599, e.g. 2xx,304");
+    }
+
+    /** Any of the statuses; call only on checked ones. */
+    private static IntPredicate statusCondition(List<String> statuses) {
+        IntPredicate any = status -> false;
+        for (String status : statuses) {
+            int[] range = statusRange(status);
+            any = any.or(Conditions.statusBetween(range[0], range[1]));
+        }
+        return any;
+    }
+
+    private static Optional<Predicate<MirrorRequest>> requestCondition(List<String> includePaths,
+            List<String> excludePaths, List<String> methods) {
+        List<Predicate<MirrorRequest>> all = new ArrayList<>();
+        if (!includePaths.isEmpty()) {
+            all.add(Conditions.requestTo(includePaths.toArray(String[]::new)));
+        }
+        if (!excludePaths.isEmpty()) {
+            all.add(Conditions.requestTo(excludePaths.toArray(String[]::new)).negate());
+        }
+        if (!methods.isEmpty()) {
+            all.add(Conditions.methods(methods.toArray(String[]::new)));
+        }
+        return all.stream().reduce(Predicate::and);
+    }
+
+    /** How a target picks requests: {@code mirror.sampling.*}. */
+    public enum SamplingStrategy {
+        /** Each request independently, with the percentage as its probability. */
+        RANDOM,
+        /** Exactly the percentage, counted: at 10 %, the 10th, 20th, 30th... request. */
+        COUNTER,
+        /** By a key (header, cookie or query parameter): one key's requests are all mirrored or none are. */
+        STICKY
+    }
+
+    /** Which Host a copy carries: {@code mirror.headers.host}. */
+    public enum HostMode {
+        /** The target's own, as in its URL. */
+        TARGET,
+        /** The request's, as received. */
+        PRESERVE,
+        /** A fixed value, 'host-value'. */
+        LITERAL,
+        /** The request's, with 'host-value' appended to its host name (before the port). */
+        SUFFIX
+    }
+
+    /**
+     * How a target picks the share of requests it mirrors: {@code mirror.sampling.*} for every
+     * target, or {@code mirror.targets[i].sampling.*} for one (then replacing the mirror's).
+     */
+    public static class Sampling {
+
+        /**
+         * How requests are picked: random (each request independently, with the percentage as its
+         * probability), counter (exactly the percentage: at 10 % the 10th, 20th, 30th... request)
+         * or sticky (by the key in 'header', 'cookie' or 'query-parameter': one key's requests are all
+         * mirrored or none are; requests without the key are picked at random).
+         */
+        private SamplingStrategy strategy = SamplingStrategy.RANDOM;
+
+        /** Request header whose value is the key of sticky sampling, e.g. X-User-Id. */
+        private String header;
+
+        /** Cookie whose value is the key of sticky sampling, e.g. SESSION. */
+        private String cookie;
+
+        /** Query parameter whose raw value is the key of sticky sampling, e.g. tenant. */
+        private String queryParameter;
+
+        public SamplingStrategy getStrategy() {
+            return strategy;
+        }
+
+        public void setStrategy(SamplingStrategy strategy) {
+            this.strategy = strategy == null ? SamplingStrategy.RANDOM : strategy;
+        }
+
+        public String getHeader() {
+            return header;
+        }
+
+        public void setHeader(String header) {
+            this.header = checkToken(header, "a header name, e.g. X-User-Id");
+        }
+
+        public String getCookie() {
+            return cookie;
+        }
+
+        public void setCookie(String cookie) {
+            this.cookie = checkToken(cookie, "a cookie name, e.g. SESSION");
+        }
+
+        public String getQueryParameter() {
+            return queryParameter;
+        }
+
+        public void setQueryParameter(String queryParameter) {
+            if (queryParameter == null || queryParameter.isBlank()) {
+                throw new IllegalArgumentException("must be a query parameter name, e.g. tenant");
+            }
+            this.queryParameter = queryParameter;
+        }
+
+        /** A new sampling, with state of its own; call only on validated properties. */
+        dev.trafficmirror.core.Sampling toSampling() {
+            return switch (strategy) {
+                case RANDOM -> dev.trafficmirror.core.Sampling.random();
+                case COUNTER -> dev.trafficmirror.core.Sampling.counter();
+                case STICKY -> header != null ? dev.trafficmirror.core.Sampling.stickyByHeader(header)
+                        : cookie != null ? dev.trafficmirror.core.Sampling.stickyByCookie(cookie)
+                        : dev.trafficmirror.core.Sampling.stickyByQueryParameter(queryParameter);
+            };
+        }
+
+        /** Sticky sampling has exactly one key, and only sticky sampling has one. */
+        void validate(String prefix, Errors errors) {
+            Map<String, String> keys = new LinkedHashMap<>();
+            if (header != null) {
+                keys.put("header", header);
+            }
+            if (cookie != null) {
+                keys.put("cookie", cookie);
+            }
+            if (queryParameter != null) {
+                keys.put("query-parameter", queryParameter);
+            }
+            String keyProperties = "mirror." + prefix + "header, mirror." + prefix + "cookie or mirror." + prefix
+                    + "query-parameter";
+            if (strategy == SamplingStrategy.STICKY && keys.isEmpty()) {
+                errors.rejectValue(prefix + "strategy", "mirror.sampling.key.missing",
+                        "sticky sampling needs a key: set one of " + keyProperties);
+            } else if (strategy != SamplingStrategy.STICKY && !keys.isEmpty()) {
+                String key = keys.keySet().iterator().next();
+                errors.rejectValue(prefix + key, "mirror.sampling.key.unused", "is the key of sticky sampling, but"
+                        + " mirror." + prefix + "strategy is " + strategy.name().toLowerCase(Locale.ROOT)
+                        + ": set mirror." + prefix + "strategy=sticky, or remove the key");
+            } else if (keys.size() > 1) {
+                String second = new ArrayList<>(keys.keySet()).get(1);
+                errors.rejectValue(prefix + second, "mirror.sampling.key.several",
+                        "sticky sampling takes one key, but " + String.join(" and ", keys.keySet())
+                                + " are set: keep one of " + keyProperties);
+            }
+        }
+
+        Map<String, Object> describe() {
+            Map<String, Object> view = new LinkedHashMap<>();
+            view.put("strategy", strategy.name().toLowerCase(Locale.ROOT));
+            if (header != null) {
+                view.put("header", header);
+            }
+            if (cookie != null) {
+                view.put("cookie", cookie);
+            }
+            if (queryParameter != null) {
+                view.put("query-parameter", queryParameter);
+            }
+            return view;
+        }
+
+        private static String checkToken(String name, String what) {
+            try {
+                Conditions.header(name);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("must be " + what + ", was '" + name + "'");
+            }
+            return name;
+        }
+    }
+
+    /**
+     * How a copy's headers and Host differ from the request's: {@code mirror.headers.*} for every
+     * target, or {@code mirror.targets[i].headers.*} for one. A target's rules run after the
+     * mirror's (so its 'set' wins, and it can remove what the mirror set), and its 'host', when
+     * given, replaces the mirror's. Header names are compared ignoring case.
+     */
+    public static class Headers {
+
+        private static final String ACCEPTED = "accepts header names other than Host (see 'headers.host'),"
+                + " X-Mirror-Id, Content-Length, Expect and hop-by-hop headers (Connection, Keep-Alive, TE, Trailer,"
+                + " Transfer-Encoding, Upgrade, Proxy-*), with printable ASCII values";
+
+        /** Headers removed from the copies, e.g. Authorization,Cookie to keep credentials from the shadow. */
+        private List<String> remove = new ArrayList<>();
+
+        /**
+         * Headers set on the copies, by name, replacing any value the request had, e.g. X-Env: shadow.
+         * The 'mirror' endpoint shows their names, never their values.
+         */
+        private Map<String, String> set = new LinkedHashMap<>();
+
+        /**
+         * Headers added to the copies, by name, after the request's own values of the header. The
+         * 'mirror' endpoint shows their names, never their values.
+         */
+        private Map<String, String> add = new LinkedHashMap<>();
+
+        /**
+         * Which Host the copies carry: target (the target's own, as in its URL; the default),
+         * preserve (the request's), literal (the Host in 'host-value') or suffix (the request's, with
+         * 'host-value' appended to its host name, e.g. -shadow). Where a copy is sent never changes.
+         */
+        private HostMode host;
+
+        /** The Host for host=literal (e.g. reviews.internal:9080), or the suffix for host=suffix (e.g. -shadow). */
+        private String hostValue;
+
+        public List<String> getRemove() {
+            return remove;
+        }
+
+        public void setRemove(List<String> remove) {
+            List<String> checked = remove == null ? new ArrayList<>() : remove;
+            for (String name : checked) {
+                checkRule(name, () -> HeaderRules.defaults().remove(name));
+            }
+            this.remove = checked;
+        }
+
+        public Map<String, String> getSet() {
+            return set;
+        }
+
+        public void setSet(Map<String, String> set) {
+            this.set = checkValues(set, (name, value) -> HeaderRules.defaults().set(name, value));
+        }
+
+        public Map<String, String> getAdd() {
+            return add;
+        }
+
+        public void setAdd(Map<String, String> add) {
+            this.add = checkValues(add, (name, value) -> HeaderRules.defaults().add(name, value));
+        }
+
+        public HostMode getHost() {
+            return host;
+        }
+
+        public void setHost(HostMode host) {
+            this.host = host;
+        }
+
+        public String getHostValue() {
+            return hostValue;
+        }
+
+        public void setHostValue(String hostValue) {
+            this.hostValue = hostValue;
+        }
+
+        /** {@code base}, then these rules; call only on validated properties. */
+        HeaderRules applyTo(HeaderRules base) {
+            HeaderRules rules = remove.isEmpty() ? base : base.remove(remove.toArray(String[]::new));
+            for (Map.Entry<String, String> header : set.entrySet()) {
+                rules = rules.set(header.getKey(), header.getValue());
+            }
+            for (Map.Entry<String, String> header : add.entrySet()) {
+                rules = rules.add(header.getKey(), header.getValue());
+            }
+            return host == null ? rules : withHost(rules, host, hostValue);
+        }
+
+        /** A Host value goes with literal or suffix, and is one. */
+        void validate(String prefix, Errors errors) {
+            String mode = host == null ? "not set" : host.name().toLowerCase(Locale.ROOT);
+            if (host == HostMode.LITERAL || host == HostMode.SUFFIX) {
+                if (hostValue == null || hostValue.isBlank()) {
+                    errors.rejectValue(prefix + "host-value", "mirror.headers.host-value.missing", "is required with"
+                            + " mirror." + prefix + "host=" + mode + ": " + (host == HostMode.LITERAL
+                                    ? "the Host to send, e.g. reviews.internal:9080"
+                                    : "the suffix to append to the request's host name, e.g. -shadow"));
+                    return;
+                }
+                try {
+                    withHost(HeaderRules.defaults(), host, hostValue);
+                } catch (IllegalArgumentException e) {
+                    errors.rejectValue(prefix + "host-value", "mirror.headers.host-value.invalid", host == HostMode.LITERAL
+                            ? "must be a host name or IP literal with an optional port (e.g. reviews.internal:9080),"
+                                    + " was '" + hostValue + "'"
+                            : "must be letters, digits, '.', '-', '_' or '~' (e.g. -shadow), was '" + hostValue + "'");
+                }
+            } else if (hostValue != null) {
+                errors.rejectValue(prefix + "host-value", "mirror.headers.host-value.unused", "applies only with"
+                        + " mirror." + prefix + "host=literal or suffix, but host is " + mode);
+            }
+        }
+
+        /**
+         * The rules as the endpoint shows them: header names only, since values set or added may be
+         * credentials.
+         *
+         * @param defaultHost the Host shown when none is set, or {@code null} to show none
+         */
+        Map<String, Object> describe(HostMode defaultHost) {
+            Map<String, Object> view = new LinkedHashMap<>();
+            view.put("remove", List.copyOf(remove));
+            view.put("set", List.copyOf(set.keySet()));
+            view.put("add", List.copyOf(add.keySet()));
+            HostMode shown = host != null ? host : defaultHost;
+            if (shown != null) {
+                view.put("host", shown.name().toLowerCase(Locale.ROOT));
+            }
+            if (hostValue != null) {
+                view.put("host-value", hostValue);
+            }
+            return view;
+        }
+
+        private static HeaderRules withHost(HeaderRules rules, HostMode host, String value) {
+            return switch (host) {
+                case TARGET -> rules.targetHost();
+                case PRESERVE -> rules.preserveHost();
+                case LITERAL -> rules.host(value);
+                case SUFFIX -> rules.hostSuffix(value);
+            };
+        }
+
+        /** The headers, each checked by {@code rule}; an empty value stays empty. */
+        private static Map<String, String> checkValues(Map<String, String> headers,
+                BiFunction<String, String, HeaderRules> rule) {
+            Map<String, String> checked = new LinkedHashMap<>();
+            if (headers != null) {
+                headers.forEach((name, value) -> {
+                    String given = value == null ? "" : value;
+                    checkRule(name, () -> rule.apply(name, given));
+                    checked.put(name, given);
+                });
+            }
+            return checked;
+        }
+
+        private static void checkRule(String name, Supplier<HeaderRules> rule) {
+            try {
+                rule.get();
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException(name != null && name.equalsIgnoreCase("host")
+                        ? "the Host is not set with header rules: choose it with 'headers.host' (target, preserve,"
+                                + " literal or suffix)"
+                        : e.getMessage() + "; " + ACCEPTED);
+            }
+        }
+    }
+
     /** One shadow that receives copies: {@code mirror.targets[i].*}. */
     public static class Target {
 
@@ -319,6 +863,27 @@ public class MirrorProperties implements Validator {
 
         /** Share of requests mirrored to this target, from 0 to 100, decimals allowed. Defaults to 'mirror.percentage'. */
         private Double percentage;
+
+        /** Ant-style patterns of the paths this target takes, besides the mirror's conditions. */
+        private List<String> includePaths = new ArrayList<>();
+
+        /** Ant-style patterns of paths this target never takes. */
+        private List<String> excludePaths = new ArrayList<>();
+
+        /** HTTP methods this target takes. Empty: every method the mirror takes. */
+        private List<String> methods = new ArrayList<>();
+
+        /** Primary statuses this target takes copies of (2xx, 404, 200-399). Empty: 'mirror.primary-status'. */
+        private List<String> primaryStatus = new ArrayList<>();
+
+        /** This target's own sampling, replacing 'mirror.sampling'. */
+        private Sampling sampling;
+
+        /** This target's own header rules, run after 'mirror.headers'; its 'host' replaces the mirror's. */
+        private Headers headers;
+
+        /** Whether this target gets copies without their body (and without the headers describing it). */
+        private boolean headersOnly;
 
         public String getName() {
             return name;
@@ -347,9 +912,122 @@ public class MirrorProperties implements Validator {
             this.percentage = percentage == null ? null : checkPercentage(percentage);
         }
 
-        MirrorTarget toMirrorTarget() {
+        public List<String> getIncludePaths() {
+            return includePaths;
+        }
+
+        public void setIncludePaths(List<String> includePaths) {
+            this.includePaths = checkPaths(includePaths);
+        }
+
+        public List<String> getExcludePaths() {
+            return excludePaths;
+        }
+
+        public void setExcludePaths(List<String> excludePaths) {
+            this.excludePaths = checkPaths(excludePaths);
+        }
+
+        public List<String> getMethods() {
+            return methods;
+        }
+
+        public void setMethods(List<String> methods) {
+            this.methods = checkMethods(methods);
+        }
+
+        public List<String> getPrimaryStatus() {
+            return primaryStatus;
+        }
+
+        public void setPrimaryStatus(List<String> primaryStatus) {
+            this.primaryStatus = checkStatuses(primaryStatus);
+        }
+
+        public Sampling getSampling() {
+            return sampling;
+        }
+
+        public void setSampling(Sampling sampling) {
+            this.sampling = sampling;
+        }
+
+        public Headers getHeaders() {
+            return headers;
+        }
+
+        public void setHeaders(Headers headers) {
+            this.headers = headers;
+        }
+
+        public boolean isHeadersOnly() {
+            return headersOnly;
+        }
+
+        public void setHeadersOnly(boolean headersOnly) {
+            this.headersOnly = headersOnly;
+        }
+
+        /**
+         * The core's target.
+         *
+         * @param mirrorHeaders the mirror's header rules, which this target's extend
+         * @param mirrorPrimaryStatus the mirror's primary statuses, for a target without its own
+         */
+        MirrorTarget toMirrorTarget(HeaderRules mirrorHeaders, List<String> mirrorPrimaryStatus) {
             MirrorTarget target = name != null ? MirrorTarget.of(name, url) : MirrorTarget.of(url);
-            return percentage != null ? target.percentage(percentage) : target;
+            if (percentage != null) {
+                target = target.percentage(percentage);
+            }
+            if (sampling != null) {
+                target = target.sampling(sampling.toSampling());
+            }
+            Optional<Predicate<MirrorRequest>> condition = requestCondition(includePaths, excludePaths, methods);
+            if (condition.isPresent()) {
+                target = target.condition(condition.get());
+            }
+            List<String> statuses = primaryStatus.isEmpty() ? mirrorPrimaryStatus : primaryStatus;
+            if (!statuses.isEmpty()) {
+                target = target.primaryStatus(statusCondition(statuses));
+            }
+            if (headers != null) {
+                target = target.headers(headers.applyTo(mirrorHeaders));
+            }
+            return target.headersOnly(headersOnly);
+        }
+
+        /** What the endpoint shows: what is set, header values left out. */
+        Map<String, Object> describe() {
+            Map<String, Object> view = new LinkedHashMap<>();
+            if (name != null) {
+                view.put("name", name);
+            }
+            view.put("url", url);
+            if (percentage != null) {
+                view.put("percentage", percentage);
+            }
+            if (!includePaths.isEmpty()) {
+                view.put("include-paths", List.copyOf(includePaths));
+            }
+            if (!excludePaths.isEmpty()) {
+                view.put("exclude-paths", List.copyOf(excludePaths));
+            }
+            if (!methods.isEmpty()) {
+                view.put("methods", List.copyOf(methods));
+            }
+            if (!primaryStatus.isEmpty()) {
+                view.put("primary-status", List.copyOf(primaryStatus));
+            }
+            if (sampling != null) {
+                view.put("sampling", sampling.describe());
+            }
+            if (headers != null) {
+                view.put("headers", headers.describe(null));
+            }
+            if (headersOnly) {
+                view.put("headers-only", true);
+            }
+            return view;
         }
     }
 }

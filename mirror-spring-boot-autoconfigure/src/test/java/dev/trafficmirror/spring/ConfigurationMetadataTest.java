@@ -27,14 +27,12 @@ class ConfigurationMetadataTest {
     private static List<String> propertyNames(String prefix, Class<?> type) {
         List<String> names = new ArrayList<>();
         for (PropertyDescriptor property : BeanUtils.getPropertyDescriptors(type)) {
-            if (property.getWriteMethod() == null) {
-                continue;
-            }
             String name = prefix + "." + property.getName().replaceAll("([A-Z])", "-$1").toLowerCase();
             Class<?> propertyType = property.getPropertyType();
-            if (propertyType.getEnclosingClass() == MirrorProperties.class && !propertyType.isEnum()) {
-                names.addAll(propertyNames(name, propertyType));
-            } else {
+            if (propertyType != null && propertyType.getEnclosingClass() == MirrorProperties.class
+                    && !propertyType.isEnum()) {
+                names.addAll(propertyNames(name, propertyType)); // a group, bound in place: no setter needed
+            } else if (property.getWriteMethod() != null) {
                 names.add(name);
             }
         }
@@ -60,7 +58,11 @@ class ConfigurationMetadataTest {
         assertThat(expected).contains("mirror.enabled", "mirror.target", "mirror.targets", "mirror.percentage",
                 "mirror.max-body-size", "mirror.connect-timeout", "mirror.timeout", "mirror.max-concurrent",
                 "mirror.queue-capacity", "mirror.max-buffered-bytes", "mirror.response-capture-limit",
-                "mirror.drain-timeout");
+                "mirror.drain-timeout", "mirror.include-paths", "mirror.exclude-paths",
+                "mirror.exclude-management-endpoints", "mirror.methods", "mirror.primary-status",
+                "mirror.sampling.strategy", "mirror.sampling.header", "mirror.sampling.cookie",
+                "mirror.sampling.query-parameter", "mirror.headers.remove", "mirror.headers.set", "mirror.headers.add",
+                "mirror.headers.host", "mirror.headers.host-value");
         assertThat(byName).containsOnlyKeys(expected);
         assertThat(endpointProperties).contains("management.endpoint.mirror.access");
         assertThat(expected).allSatisfy(name -> assertThat(byName.get(name).path("description").asText())
@@ -69,6 +71,9 @@ class ConfigurationMetadataTest {
         assertThat(byName.get("mirror.timeout").get("defaultValue").asText()).isEqualTo("5s");
         assertThat(byName.get("mirror.enabled").get("defaultValue").asBoolean()).isTrue();
         assertThat(byName.get("mirror.percentage").get("defaultValue").asDouble()).isEqualTo(100.0);
+        assertThat(byName.get("mirror.exclude-management-endpoints").get("defaultValue").asBoolean()).isTrue();
+        assertThat(byName.get("mirror.sampling.strategy").get("defaultValue").asText()).isEqualTo("random");
+        assertThat(byName.get("mirror.headers.host").get("defaultValue").asText()).isEqualTo("target");
     }
 
     @Test
@@ -79,6 +84,32 @@ class ConfigurationMetadataTest {
             hinted.add(hint.get("name").asText());
             hint.get("values").forEach(value -> assertThat(value.path("description").asText()).isNotBlank());
         });
-        assertThat(hinted).contains("mirror.percentage", "mirror.max-body-size");
+        assertThat(hinted).contains("mirror.percentage", "mirror.max-body-size", "mirror.include-paths",
+                "mirror.exclude-paths", "mirror.methods", "mirror.primary-status", "mirror.sampling.strategy",
+                "mirror.headers.remove", "mirror.headers.host", "mirror.headers.host-value");
+    }
+
+    /** The hints for enumerated properties offer every value the property accepts, as users write them. */
+    @Test
+    void shouldHintEveryValueOfTheEnumeratedProperties() throws Exception {
+        JsonNode generated = metadata("META-INF/spring-configuration-metadata.json");
+        Map<String, List<String>> values = new HashMap<>();
+        generated.get("hints").forEach(hint -> {
+            List<String> hinted = new ArrayList<>();
+            hint.get("values").forEach(value -> hinted.add(value.get("value").asText()));
+            values.put(hint.get("name").asText(), hinted);
+        });
+        assertThat(values.get("mirror.sampling.strategy")).containsExactlyInAnyOrderElementsOf(
+                names(MirrorProperties.SamplingStrategy.values()));
+        assertThat(values.get("mirror.headers.host")).containsExactlyInAnyOrderElementsOf(
+                names(MirrorProperties.HostMode.values()));
+    }
+
+    private static List<String> names(Enum<?>[] constants) {
+        List<String> names = new ArrayList<>();
+        for (Enum<?> constant : constants) {
+            names.add(constant.name().toLowerCase());
+        }
+        return names;
     }
 }

@@ -104,6 +104,40 @@ class MirrorEndpointTest {
     }
 
     @Test
+    void shouldShowRoutingSettingsButNeverHeaderValues() {
+        exposed.withPropertyValues("mirror.include-paths=/api/**", "mirror.exclude-paths=/api/admin/**",
+                        "mirror.methods=get", "mirror.primary-status=2xx", "mirror.sampling.strategy=sticky",
+                        "mirror.sampling.cookie=SESSION", "mirror.headers.remove=Cookie",
+                        "mirror.headers.set.Authorization=Bearer s3cr3t-token", "mirror.headers.add.X-Api-Key=k3y-value",
+                        "mirror.headers.host=suffix", "mirror.headers.host-value=-shadow",
+                        "mirror.targets[0].name=canary", "mirror.targets[0].url=http://canary:8080",
+                        "mirror.targets[0].methods=POST", "mirror.targets[0].primary-status=200-399",
+                        "mirror.targets[0].sampling.strategy=counter", "mirror.targets[0].headers-only=true",
+                        "mirror.targets[0].headers.set.X-Canary-Token=t0ken-value", "mirror.targets[0].headers.host=preserve")
+                .run(context -> {
+                    Map<String, Object> properties = context.getBean(MirrorEndpoint.class).report().properties();
+                    assertThat(properties).containsEntry("include-paths", List.of("/api/**"))
+                            .containsEntry("exclude-paths", List.of("/api/admin/**"))
+                            .containsEntry("exclude-management-endpoints", true)
+                            .containsEntry("methods", List.of("GET"))
+                            .containsEntry("primary-status", List.of("2xx"))
+                            .containsEntry("sampling", Map.of("strategy", "sticky", "cookie", "SESSION"))
+                            .containsEntry("headers", Map.of("remove", List.of("Cookie"), "set", List.of("Authorization"),
+                                    "add", List.of("X-Api-Key"), "host", "suffix", "host-value", "-shadow"));
+                    assertThat(properties.get("targets")).isEqualTo(List.of(Map.of("name", "canary",
+                            "url", "http://canary:8080", "methods", List.of("POST"), "primary-status", List.of("200-399"),
+                            "sampling", Map.of("strategy", "counter"), "headers-only", true,
+                            "headers", Map.of("remove", List.of(), "set", List.of("X-Canary-Token"), "add", List.of(),
+                                    "host", "preserve"))));
+                    assertThat(properties.toString()).doesNotContain("s3cr3t", "k3y", "t0ken");
+                });
+        exposed.run(context -> assertThat(context.getBean(MirrorEndpoint.class).report().properties())
+                .containsEntry("sampling", Map.of("strategy", "random"))
+                .containsEntry("headers", Map.of("remove", List.of(), "set", List.of(), "add", List.of(), "host", "target"))
+                .containsEntry("methods", List.of()));
+    }
+
+    @Test
     void shouldPauseResumeAndChangeAPercentage() {
         exposed.run(context -> {
             Mirror mirror = context.getBean(Mirror.class);

@@ -49,7 +49,60 @@ class MirrorPropertiesFailureAnalysisTest {
                         "--mirror.targets[0].url=http://reviews-v2:9080/other"},
                         "mirror.targets[0].url", "two targets are named 'reviews-v2:9080' (mirror.target and"),
                 Arguments.of(new String[] {"--mirror.targets[0].name=v2"},
-                        "mirror.targets[0].url", "is required: the http(s) base URL"));
+                        "mirror.targets[0].url", "is required: the http(s) base URL"),
+                Arguments.of(new String[] {"--mirror.include-paths=/api/**,api/v2/**"},
+                        "mirror.include-paths", "path pattern 'api/v2/**' must start with /; accepts Ant-style path"
+                                + " patterns starting with /"),
+                Arguments.of(new String[] {"--mirror.exclude-paths=/api/admin**"},
+                        "mirror.exclude-paths", "** must be a whole segment; accepts Ant-style path patterns"),
+                Arguments.of(new String[] {"--mirror.targets[0].url=http://a", "--mirror.targets[0].exclude-paths=admin"},
+                        "mirror.targets[0].exclude-paths", "path pattern 'admin' must start with /"),
+                Arguments.of(new String[] {"--mirror.methods=GET,GTE"},
+                        "mirror.methods", "'GTE' is not an HTTP method; accepts GET, HEAD, POST, PUT, PATCH, DELETE,"),
+                Arguments.of(new String[] {"--mirror.targets[0].url=http://a", "--mirror.targets[0].methods=FETCH"},
+                        "mirror.targets[0].methods", "'FETCH' is not an HTTP method; accepts GET"),
+                Arguments.of(new String[] {"--mirror.headers.host=original"},
+                        "mirror.headers.host", "The following values are valid:\n\n    LITERAL\n    PRESERVE\n    SUFFIX\n    TARGET"),
+                Arguments.of(new String[] {"--mirror.headers.host=literal"},
+                        "mirror.headers.host-value", "is required with mirror.headers.host=literal: the Host to send"),
+                Arguments.of(new String[] {"--mirror.headers.host=literal", "--mirror.headers.host-value=a b"},
+                        "mirror.headers.host-value", "must be a host name or IP literal with an optional port"),
+                Arguments.of(new String[] {"--mirror.headers.host=suffix", "--mirror.headers.host-value=.shadow/x"},
+                        "mirror.headers.host-value", "must be letters, digits, '.', '-', '_' or '~' (e.g. -shadow)"),
+                Arguments.of(new String[] {"--mirror.headers.host-value=-shadow"},
+                        "mirror.headers.host-value", "applies only with mirror.headers.host=literal or suffix, but host"
+                                + " is not set"),
+                Arguments.of(new String[] {"--mirror.targets[0].url=http://a", "--mirror.targets[0].headers.host=suffix"},
+                        "mirror.targets[0].headers.host-value", "is required with mirror.targets[0].headers.host=suffix"),
+                Arguments.of(new String[] {"--mirror.headers.set.Host=shadow"},
+                        "mirror.headers.set.host", "the Host is not set with header rules: choose it with 'headers.host'"),
+                Arguments.of(new String[] {"--mirror.headers.remove=Content-Length"},
+                        "mirror.headers.remove", "'Content-Length' is set by the mirror itself"),
+                Arguments.of(new String[] {"--mirror.headers.add.[X-Note]=caf\u00e9"},
+                        "mirror.headers.add[X-Note]", "the value of 'X-Note' must be printable ASCII"),
+                Arguments.of(new String[] {"--mirror.sampling.strategy=sticky"},
+                        "mirror.sampling.strategy", "sticky sampling needs a key: set one of mirror.sampling.header,"
+                                + " mirror.sampling.cookie or mirror.sampling.query-parameter"),
+                Arguments.of(new String[] {"--mirror.sampling.strategy=sometimes"},
+                        "mirror.sampling.strategy", "The following values are valid:\n\n    COUNTER\n    RANDOM\n    STICKY"),
+                Arguments.of(new String[] {"--mirror.sampling.cookie=SESSION"},
+                        "mirror.sampling.cookie", "is the key of sticky sampling, but mirror.sampling.strategy is"
+                                + " random: set mirror.sampling.strategy=sticky"),
+                Arguments.of(new String[] {"--mirror.sampling.strategy=sticky", "--mirror.sampling.header=X-User",
+                        "--mirror.sampling.cookie=SESSION"},
+                        "mirror.sampling.cookie", "sticky sampling takes one key, but header and cookie are set"),
+                Arguments.of(new String[] {"--mirror.sampling.header=X User"},
+                        "mirror.sampling.header", "must be a header name, e.g. X-User-Id, was 'X User'"),
+                Arguments.of(new String[] {"--mirror.targets[0].url=http://a", "--mirror.targets[0].sampling.strategy=sticky"},
+                        "mirror.targets[0].sampling.strategy", "sticky sampling needs a key: set one of"
+                                + " mirror.targets[0].sampling.header"),
+                Arguments.of(new String[] {"--mirror.primary-status=2xx,20x"},
+                        "mirror.primary-status", "'20x' is not a primary status; accepts status classes (2xx), codes"
+                                + " (404) and ranges (200-399) from 100 to 599"),
+                Arguments.of(new String[] {"--mirror.targets[0].url=http://a", "--mirror.targets[0].primary-status=299-200"},
+                        "mirror.targets[0].primary-status", "'299-200' is not a primary status"),
+                Arguments.of(new String[] {"--mirror.targets[0].url=http://a", "--mirror.targets[0].primary-status=600"},
+                        "mirror.targets[0].primary-status", "'600' is not a primary status"));
     }
 
     @ParameterizedTest

@@ -7,7 +7,6 @@ import com.jayway.jsonpath.JsonPath;
 import dev.trafficmirror.core.Mirror;
 import dev.trafficmirror.core.Outcome;
 import dev.trafficmirror.core.Reason;
-import dev.trafficmirror.core.TargetStats;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -18,7 +17,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.EnumMap;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
@@ -62,7 +60,7 @@ import org.springframework.web.multipart.MultipartFile;
 class MirrorSpringBootApplicationTest {
 
     private static final MockWebServer shadow = new MockWebServer();
-    private static final Duration WAIT = Duration.ofSeconds(10);
+    private static final Duration WAIT = MirrorCounts.WAIT;
 
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(WAIT).build();
@@ -268,29 +266,17 @@ class MirrorSpringBootApplicationTest {
     }
 
     private Map<Reason, Long> counts(String target) {
-        return mirror.stats().stream().filter(stats -> stats.target().name().equals(target))
-                .map(TargetStats::counts).findFirst().orElseThrow();
+        return MirrorCounts.counts(mirror, target);
     }
 
-    /** Waits until the target has counted exactly {@code expected} more than {@code before}. */
     private void awaitCounted(String target, Map<Reason, Long> before, Map<Reason, Long> expected) {
-        await().atMost(WAIT).untilAsserted(() -> assertThat(added(target, before)).isEqualTo(expected));
-    }
-
-    private Map<Reason, Long> added(String target, Map<Reason, Long> before) {
-        Map<Reason, Long> added = new EnumMap<>(Reason.class);
-        counts(target).forEach((reason, count) -> {
-            if (count > before.get(reason)) {
-                added.put(reason, count - before.get(reason));
-            }
-        });
-        return added;
+        MirrorCounts.awaitCounted(mirror, target, before, expected);
     }
 
     /** Waits until the target has counted exactly one more request, as skipped (not sent). */
     private void awaitSkipped(String target, Map<Reason, Long> before) {
         await().atMost(WAIT).untilAsserted(() -> {
-            Map<Reason, Long> added = added(target, before);
+            Map<Reason, Long> added = MirrorCounts.added(mirror, target, before);
             assertThat(added.values()).containsExactly(1L);
             assertThat(added.keySet()).allSatisfy(reason -> assertThat(reason.outcome()).isEqualTo(Outcome.SKIPPED));
         });

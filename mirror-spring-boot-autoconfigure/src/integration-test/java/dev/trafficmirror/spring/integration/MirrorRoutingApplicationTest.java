@@ -1,0 +1,137 @@
+package dev.trafficmirror.spring.integration;
+
+import static dev.trafficmirror.spring.integration.MirrorCounts.WAIT;
+import static dev.trafficmirror.spring.integration.MirrorCounts.awaitCounted;
+import static dev.trafficmirror.spring.integration.MirrorCounts.counts;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.jayway.jsonpath.JsonPath;
+import dev.trafficmirror.core.Mirror;
+import dev.trafficmirror.core.Reason;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import mockwebserver3.Dispatcher;
+import mockwebserver3.MockResponse;
+import mockwebserver3.MockWebServer;
+import mockwebserver3.RecordedRequest;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+/**
+ * The routing properties in a real Spring Boot application on Tomcat, with Actuator on the
+ * application's own port: which requests reach the shadow (a MockWebServer), and what their copies
+ * carry. Runs on Spring Boot 3.5 and, from mirror-spring-boot4-tests, 4.1.
+ */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+        classes = MirrorSpringBootApplicationTest.ReviewsApp.class,
+        properties = {
+            "management.endpoints.web.exposure.include=health,mirror",
+            "mirror.exclude-paths=/reviews/0",
+            "mirror.methods=GET,POST",
+            "mirror.primary-status=2xx",
+            "mirror.headers.remove=Authorization",
+            "mirror.headers.set.X-Env=staging-7",
+            "mirror.headers.host=preserve"
+        })
+class MirrorRoutingApplicationTest {
+
+    private static final MockWebServer shadow = new MockWebServer();
+
+    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(WAIT).build();
+
+    @Value("${local.server.port}")
+    int port;
+
+    @Autowired
+    Mirror mirror;
+
+    @DynamicPropertySource
+    static void target(DynamicPropertyRegistry properties) throws IOException {
+        shadow.setDispatcher(new Dispatcher() {
+            @Override
+            public MockResponse dispatch(RecordedRequest request) {
+                return new MockResponse.Builder().code(200).body("shadow").build();
+            }
+        });
+        shadow.start(InetAddress.getLoopbackAddress(), 0);
+        properties.add("mirror.targets[0].name", () -> "shadow");
+        properties.add("mirror.targets[0].url", () -> "http://127.0.0.1:" + shadow.getPort());
+    }
+
+    @AfterAll
+    static void stopShadow() {
+        shadow.close();
+    }
+
+    @Test
+    void shouldLeaveActuatorOutAndMirrorTheApplicationWithTheHeaderRules() throws Exception {
+        Map<Reason, Long> before = counts(mirror, "shadow");
+        int received = shadow.getRequestCount();
+
+        assertThat(send(HttpRequest.newBuilder(uri("/actuator/health")).GET()).statusCode()).isEqualTo(200);
+        HttpResponse<String> endpoint = send(HttpRequest.newBuilder(uri("/actuator/mirror")).GET());
+        assertThat(send(HttpRequest.newBuilder(uri("/actuator/mirror")).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"enabled\": true}"))).statusCode()).isEqualTo(200);
+
+        assertThat(endpoint.statusCode()).isEqualTo(200);
+        assertThat((List<String>) JsonPath.read(endpoint.body(), "$.properties.headers.set")).containsExactly("X-Env");
+        assertThat(endpoint.body()).doesNotContain("staging-7").contains("\"exclude-management-endpoints\":true");
+        awaitCounted(mirror, "shadow", before, Map.of(Reason.EXCLUDED, 3L));
+        assertThat(shadow.getRequestCount()).isEqualTo(received);
+
+        before = counts(mirror, "shadow");
+        HttpResponse<String> response = send(HttpRequest.newBuilder(uri("/reviews/7"))
+                .header("Authorization", "Bearer secret").header("X-Env", "prod").GET());
+
+        assertThat(response.body()).isEqualTo("review 7");
+        RecordedRequest copy = shadow.takeRequest(WAIT.toSeconds(), TimeUnit.SECONDS);
+        assertThat(copy).isNotNull();
+        assertThat(copy.getTarget()).isEqualTo("/reviews/7");
+        assertThat(copy.getHeaders().get("Host")).isEqualTo("127.0.0.1:" + port);
+        assertThat(copy.getHeaders().get("Authorization")).isNull();
+        assertThat(copy.getHeaders().values("X-Env")).containsExactly("staging-7");
+        awaitCounted(mirror, "shadow", before, Map.of(Reason.NONE, 1L));
+    }
+
+    @Test
+    void shouldMirrorOnlyThePathsMethodsAndPrimaryStatusesConfigured() throws Exception {
+        Map<Reason, Long> before = counts(mirror, "shadow");
+        int received = shadow.getRequestCount();
+
+        assertThat(send(HttpRequest.newBuilder(uri("/reviews/0")).GET()).body()).isEqualTo("review 0");
+        assertThat(send(HttpRequest.newBuilder(uri("/reviews/7")).DELETE()).statusCode()).isEqualTo(405);
+        assertThat(send(HttpRequest.newBuilder(uri("/nowhere")).GET()).statusCode()).isEqualTo(404);
+        awaitCounted(mirror, "shadow", before, Map.of(Reason.EXCLUDED, 2L, Reason.PRIMARY_STATUS, 1L));
+        assertThat(shadow.getRequestCount()).isEqualTo(received);
+
+        before = counts(mirror, "shadow");
+        assertThat(send(HttpRequest.newBuilder(uri("/reviews")).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"stars\":4}"))).body()).isEqualTo("saved {\"stars\":4}");
+        RecordedRequest copy = shadow.takeRequest(WAIT.toSeconds(), TimeUnit.SECONDS);
+        assertThat(copy).isNotNull();
+        assertThat(copy.getTarget()).isEqualTo("/reviews");
+        assertThat(copy.getBody().utf8()).isEqualTo("{\"stars\":4}");
+        awaitCounted(mirror, "shadow", before, Map.of(Reason.NONE, 1L));
+    }
+
+    private HttpResponse<String> send(HttpRequest.Builder request) throws Exception {
+        return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private URI uri(String path) {
+        return URI.create("http://127.0.0.1:" + port + path);
+    }
+}
