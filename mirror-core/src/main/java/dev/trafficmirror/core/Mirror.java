@@ -61,7 +61,7 @@ public final class Mirror implements AutoCloseable {
         List<TargetLane> built = new ArrayList<>();
         for (MirrorTarget target : builder.targets) {
             built.add(new TargetLane(target, target.percentage().orElse(builder.percentage), builder.maxConcurrent,
-                    builder.queueCapacity, sink, inFlight, new TargetMeters(registry, target.name())));
+                    builder.queueCapacity, sink, inFlight, new TargetMeters(registry, target.name()), builder.breaker));
         }
         this.lanes = List.copyOf(built);
         Gauge.builder("mirror.inflight", inFlight, InFlight::copies)
@@ -122,7 +122,7 @@ public final class Mirror implements AutoCloseable {
                 }
             }
             return chosen == null ? null : new PendingMirror(this, head, chosen, MirrorIds.of(head));
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | LinkageError e) {
             log.warn("Mirror could not consider {}", head, e);
             countAll(Reason.ERROR);
             return null;
@@ -144,7 +144,7 @@ public final class Mirror implements AutoCloseable {
             for (TargetLane lane : chosen) {
                 lane.dispatch(copy, shared);
             }
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | LinkageError e) {
             log.warn("Mirror could not dispatch {}", head, e);
             chosen.forEach(lane -> lane.count(Reason.ERROR));
         }
@@ -154,6 +154,11 @@ public final class Mirror implements AutoCloseable {
         for (TargetLane lane : lanes) {
             lane.count(reason);
         }
+    }
+
+    /** What the mirror holds right now, for tests of its bounds. */
+    InFlight inFlight() {
+        return inFlight;
     }
 
     /** The targets, in the order configured. */
@@ -215,6 +220,7 @@ public final class Mirror implements AutoCloseable {
         private long maxBufferedBytes = 64L << 20;
         private int responseCaptureLimit = 64 << 10;
         private Duration drainTimeout = Duration.ofSeconds(5);
+        private TargetBreaker.Settings breaker = TargetBreaker.Settings.DEFAULT;
         private MeterRegistry meterRegistry = Metrics.globalRegistry;
         private MirrorSink sink;
 
@@ -286,6 +292,27 @@ public final class Mirror implements AutoCloseable {
             if (drainTimeout.isNegative()) {
                 throw new IllegalArgumentException("drainTimeout must not be negative, was " + drainTimeout);
             }
+            return this;
+        }
+
+        /**
+         * Pauses a target after {@code failures} consecutive failed copies (timeout, connect, TLS,
+         * I/O): for {@code coolDown} its copies are skipped and counted as {@code circuit_open}; then
+         * one copy probes it, and the target resumes if that copy is answered, or pauses again. A
+         * shadow that answers, whatever the status (5xx included), is not failing. Each target has
+         * its own breaker. Default: 10 failures, 10 s.
+         *
+         * @throws IllegalArgumentException if {@code failures} is below 1 or {@code coolDown} is not positive
+         */
+        public Builder circuitBreaker(int failures, Duration coolDown) {
+            this.breaker = new TargetBreaker.Settings((int) requireAtLeast(failures, 1, "circuitBreaker failures"),
+                    requirePositive(coolDown, "circuitBreaker coolDown"));
+            return this;
+        }
+
+        /** Turns the circuit breaker off: every copy is attempted, however the previous ones ended. */
+        public Builder noCircuitBreaker() {
+            this.breaker = TargetBreaker.Settings.OFF;
             return this;
         }
 
