@@ -45,6 +45,9 @@ final class HttpShadowSink implements MirrorSink {
                 .retryOnConnectionFailure(false)
                 .followRedirects(false)
                 .followSslRedirects(false)
+                // Connect on the sender's own thread: fast fallback races addresses on OkHttp's shared
+                // task threads, one more thread per concurrent connect, for no gain with one shadow.
+                .fastFallback(false)
                 .connectTimeout(connectTimeout)
                 .readTimeout(timeout)
                 .writeTimeout(timeout)
