@@ -130,23 +130,36 @@ public final class Mirror implements AutoCloseable {
     }
 
     void dispatch(MirrorRequest head, byte[] body, List<TargetLane> chosen, String id) {
+        if (closed) {
+            chosen.forEach(lane -> lane.count(Reason.SHUTDOWN));
+            return;
+        }
+        // A paused or full target refuses before the copy is built: a dead shadow costs a check.
+        List<TargetLane> admitted = new ArrayList<>(chosen.size());
+        for (TargetLane lane : chosen) {
+            if (lane.admit()) {
+                admitted.add(lane);
+            }
+        }
+        if (admitted.isEmpty()) {
+            return;
+        }
+        if (!inFlight.tryReserve(body.length)) {
+            admitted.forEach(lane -> lane.refuse(Reason.MEMORY_BUDGET));
+            return;
+        }
+        MirrorRequest copy;
         try {
-            if (closed) {
-                chosen.forEach(lane -> lane.count(Reason.SHUTDOWN));
-                return;
-            }
-            if (!inFlight.tryReserve(body.length)) {
-                chosen.forEach(lane -> lane.count(Reason.MEMORY_BUDGET));
-                return;
-            }
-            MirrorRequest copy = head.withBody(body).withHeaders(ShadowHeaders.of(head, id));
-            InFlight.SharedBody shared = inFlight.new SharedBody(body.length, chosen.size());
-            for (TargetLane lane : chosen) {
-                lane.dispatch(copy, shared);
-            }
+            copy = head.withBody(body).withHeaders(ShadowHeaders.of(head, id));
         } catch (RuntimeException | LinkageError e) {
             log.warn("Mirror could not dispatch {}", head, e);
-            chosen.forEach(lane -> lane.count(Reason.ERROR));
+            inFlight.release(body.length);
+            admitted.forEach(lane -> lane.refuse(Reason.ERROR));
+            return;
+        }
+        InFlight.SharedBody shared = inFlight.new SharedBody(body.length, admitted.size());
+        for (TargetLane lane : admitted) {
+            lane.dispatch(copy, shared);
         }
     }
 

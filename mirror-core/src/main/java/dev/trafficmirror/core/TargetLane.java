@@ -69,30 +69,45 @@ final class TargetLane {
     }
 
     /**
-     * Queues a copy; never blocks. A paused target skips it ({@code circuit_open}); a full lane drops
-     * it ({@code queue_full}).
+     * Whether this lane takes a copy now; never blocks. A closing mirror ({@code shutdown}), a
+     * paused target ({@code circuit_open}) and a full lane ({@code queue_full}) do not, and the
+     * refusal is counted here, before anything is spent on building the copy. An admitted copy
+     * must then be {@link #dispatch dispatched} or {@link #refuse refused}.
      */
-    void dispatch(MirrorRequest copy, InFlight.SharedBody body) {
+    boolean admit() {
         Reason refused = closing ? Reason.SHUTDOWN
                 : !breaker.tryAcquire() ? Reason.CIRCUIT_OPEN
+                // Seen full before submitting: no exception is made for the commonest way to drop.
                 : queueCapacity > 0 && senders.getMetrics().getRemainingQueueCapacity() == 0 ? Reason.QUEUE_FULL
                 : null;
-        if (refused != null) {
-            // Seen full before submitting: no exception is made for the commonest way to drop.
-            if (refused == Reason.QUEUE_FULL) {
-                breaker.release();
-            }
-            meters.count(refused);
-            body.done();
-            return;
+        if (refused == Reason.QUEUE_FULL) {
+            breaker.release();
         }
+        if (refused != null) {
+            meters.count(refused);
+        }
+        return refused == null;
+    }
+
+    /** Counts an admitted copy that will not be sent after all (the memory budget was full). */
+    void refuse(Reason reason) {
+        breaker.release();
+        meters.count(reason);
+    }
+
+    /**
+     * Queues an admitted copy; never blocks and never throws: a lane that filled up since drops it
+     * ({@code queue_full}).
+     */
+    void dispatch(MirrorRequest copy, InFlight.SharedBody body) {
         inFlight.copyStarted();
         try {
             senders.submit(() -> send(copy, body));
-        } catch (BulkheadFullException | IllegalStateException full) {
+        } catch (RuntimeException rejected) {
             // A pool shut down by close() also rejects; that copy is a shutdown, not a full queue.
             breaker.release();
-            meters.count(closing ? Reason.SHUTDOWN : Reason.QUEUE_FULL);
+            meters.count(closing ? Reason.SHUTDOWN
+                    : rejected instanceof BulkheadFullException ? Reason.QUEUE_FULL : Reason.ERROR);
             body.done();
             inFlight.copyFinished();
         }
