@@ -202,9 +202,10 @@ public final class Mirror implements AutoCloseable {
 
     /**
      * Stops taking new copies, lets in-flight copies finish for up to {@code timeout}, then cancels
-     * what is left (counted as {@code shutdown}) and stops every sender thread. Idempotent.
+     * what is left (counted as {@code shutdown}) and stops every sender thread. Idempotent; a
+     * second caller returns once the first one is done.
      */
-    public void close(Duration timeout) {
+    public synchronized void close(Duration timeout) {
         if (closed) {
             return;
         }
