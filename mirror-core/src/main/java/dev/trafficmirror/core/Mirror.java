@@ -28,7 +28,8 @@ import org.slf4j.LoggerFactory;
  * <p>Each target has its own bounded pool of senders and queue: when both are full the copy is
  * dropped and counted, never waited for. Every request a mirror sees is counted once per target in
  * {@code mirror.requests}, with the outcome and reason of that target's copy, so completed + failed
- * + dropped + skipped always adds up to the requests seen.
+ * + dropped + skipped always adds up to the requests seen. A target that keeps failing is paused for
+ * a while ({@link Builder#circuitBreaker}), so that a dead shadow costs a check per request.
  *
  * <p>Integrations that read the body while the application runs use {@link #begin} and
  * {@link PendingMirror} instead of {@link #submit}, so that a request no target takes costs nothing.
@@ -47,6 +48,7 @@ public final class Mirror implements AutoCloseable {
     private final Duration drainTimeout;
     private final MirrorSink sink;
     private final InFlight inFlight;
+    private final Object closeLock = new Object();
     private volatile boolean enabled = true;
     private volatile boolean closed;
 
@@ -205,7 +207,13 @@ public final class Mirror implements AutoCloseable {
      * what is left (counted as {@code shutdown}) and stops every sender thread. Idempotent; a
      * second caller returns once the first one is done.
      */
-    public synchronized void close(Duration timeout) {
+    public void close(Duration timeout) {
+        synchronized (closeLock) {
+            closeOnce(timeout);
+        }
+    }
+
+    private void closeOnce(Duration timeout) {
         if (closed) {
             return;
         }
