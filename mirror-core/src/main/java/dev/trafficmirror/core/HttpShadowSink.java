@@ -25,7 +25,9 @@ import okio.BufferedSource;
 /**
  * Replays copies over HTTP with a client of its own: no retries (a retried write would hit the
  * shadow twice), no redirects (the copy goes to the target and nowhere else), explicit timeouts
- * covering the whole exchange, and every response closed after its first bytes are captured.
+ * covering the whole exchange, and every response closed after its first bytes are captured (a
+ * longer response costs its connection, not its length). {@link #close} cancels every call still
+ * running, so that no sender waits out its timeout after the drain deadline.
  */
 final class HttpShadowSink implements MirrorSink {
 
@@ -35,6 +37,7 @@ final class HttpShadowSink implements MirrorSink {
     private final OkHttpClient client;
     private final int captureLimit;
     private final Map<String, HttpUrl> baseUrls = new ConcurrentHashMap<>();
+    private final Set<Call> calls = ConcurrentHashMap.newKeySet();
     private volatile boolean closed;
 
     HttpShadowSink(Duration connectTimeout, Duration timeout, int maxIdleConnections, int captureLimit) {
@@ -43,6 +46,9 @@ final class HttpShadowSink implements MirrorSink {
                 .retryOnConnectionFailure(false)
                 .followRedirects(false)
                 .followSslRedirects(false)
+                // Connect on the sender's own thread: fast fallback races addresses on OkHttp's shared
+                // task threads, one more thread per concurrent connect, for no gain with one shadow.
+                .fastFallback(false)
                 .connectTimeout(connectTimeout)
                 .readTimeout(timeout)
                 .writeTimeout(timeout)
@@ -63,8 +69,17 @@ final class HttpShadowSink implements MirrorSink {
                 .method(request.method(), body(request))
                 .tag(MirrorRequest.class, request)
                 .build());
-        try (Response response = call.execute()) {
-            return capture(response);
+        calls.add(call);
+        try {
+            if (closed) {
+                // close() ran after the check above but may have missed this call: cancel it here.
+                call.cancel();
+            }
+            try (Response response = call.execute()) {
+                return capture(call, response);
+            }
+        } finally {
+            calls.remove(call);
         }
     }
 
@@ -121,7 +136,7 @@ final class HttpShadowSink implements MirrorSink {
         return RequestBody.create(request.bodyArray(), null);
     }
 
-    private ShadowResponse capture(Response response) throws IOException {
+    private ShadowResponse capture(Call call, Response response) throws IOException {
         List<Map.Entry<String, String>> headers = new ArrayList<>(response.headers().size());
         for (int i = 0; i < response.headers().size(); i++) {
             headers.add(Map.entry(response.headers().name(i), response.headers().value(i)));
@@ -133,6 +148,11 @@ final class HttpShadowSink implements MirrorSink {
             // keep reading until the limit or the end of the body
         }
         boolean truncated = source.request(1);
+        if (truncated) {
+            // Closing would first read the rest, for up to 100 ms, to keep the connection: on
+            // loopback that is hundreds of megabytes of a runaway answer. Cancelling gives it up.
+            call.cancel();
+        }
         return ShadowResponse.of(response.code(), headers, captured.readByteArray(), truncated);
     }
 
@@ -156,9 +176,15 @@ final class HttpShadowSink implements MirrorSink {
         return chain.proceed(builder.build());
     }
 
+    /** Connections open to the targets, idle or in use; for tests that look for leaks. */
+    int connectionCount() {
+        return client.connectionPool().connectionCount();
+    }
+
     @Override
     public void close() {
         closed = true;
+        calls.forEach(Call::cancel);
         client.dispatcher().cancelAll();
         client.connectionPool().evictAll();
     }

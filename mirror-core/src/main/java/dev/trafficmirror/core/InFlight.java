@@ -13,6 +13,7 @@ final class InFlight {
 
     private final long maxBufferedBytes;
     private final AtomicLong bufferedBytes = new AtomicLong();
+    private final AtomicLong peakBufferedBytes = new AtomicLong();
     private final AtomicInteger copies = new AtomicInteger();
     private final Object drained = new Object();
 
@@ -28,6 +29,9 @@ final class InFlight {
                 return false;
             }
             if (bufferedBytes.compareAndSet(current, current + bytes)) {
+                if (current + bytes > peakBufferedBytes.get()) {
+                    peakBufferedBytes.accumulateAndGet(current + bytes, Math::max);
+                }
                 return true;
             }
         }
@@ -70,6 +74,11 @@ final class InFlight {
 
     long bufferedBytes() {
         return bufferedBytes.get();
+    }
+
+    /** The most body bytes ever held at once: the budget's high-water mark. */
+    long peakBufferedBytes() {
+        return peakBufferedBytes.get();
     }
 
     /**

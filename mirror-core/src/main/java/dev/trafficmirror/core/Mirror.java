@@ -39,7 +39,8 @@ import org.slf4j.LoggerFactory;
  * <p>Each target has its own bounded pool of senders and queue: when both are full the copy is
  * dropped and counted, never waited for. Every request a mirror sees is counted once per target in
  * {@code mirror.requests}, with the outcome and reason of that target's copy, so completed + failed
- * + dropped + skipped always adds up to the requests seen.
+ * + dropped + skipped always adds up to the requests seen. A target that keeps failing is paused for
+ * a while ({@link Builder#circuitBreaker}), so that a dead shadow costs a check per request.
  *
  * <p>Integrations that read the body while the application runs use {@link #begin} and
  * {@link PendingMirror} instead of {@link #submit}, so that a request no target takes costs nothing.
@@ -61,6 +62,7 @@ public final class Mirror implements AutoCloseable {
     private final MirrorSink sink;
     private final InFlight inFlight;
     private final MeterRegistry meterRegistry;
+    private final Object closeLock = new Object();
     private volatile boolean enabled = true;
     private volatile boolean closed;
 
@@ -77,7 +79,7 @@ public final class Mirror implements AutoCloseable {
         List<TargetRoute> built = new ArrayList<>();
         for (MirrorTarget target : builder.targets) {
             TargetLane lane = new TargetLane(target, builder.maxConcurrent, builder.queueCapacity, sink, inFlight,
-                    new TargetMeters(registry, target.name()));
+                    new TargetMeters(registry, target.name()), builder.breaker);
             Sampling sampling = target.sampling().orElseGet(() -> Objects.requireNonNull(builder.sampling.get(), "sampling"));
             built.add(new TargetRoute(target, lane, sampling, target.percentage().orElse(builder.percentage),
                     builder.headers));
@@ -167,7 +169,7 @@ public final class Mirror implements AutoCloseable {
                 }
             }
             return chosen == null ? null : new PendingMirror(this, wire, chosen, MirrorIds.of(wire));
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | LinkageError e) {
             log.warn("Mirror could not consider {}", head, e);
             countAll(Reason.ERROR);
             return null;
@@ -193,43 +195,37 @@ public final class Mirror implements AutoCloseable {
             chosen.forEach(route -> route.count(Reason.SHUTDOWN));
             return;
         }
-        List<TargetRoute> sending = new ArrayList<>(chosen.size());
-        List<MirrorRequest> copies = new ArrayList<>(chosen.size());
+        // A paused or full target refuses before its copy is built: a dead shadow costs a check.
+        List<TargetRoute> admitted = new ArrayList<>(chosen.size());
         boolean bodyNeeded = false;
         for (TargetRoute route : chosen) {
             if (!route.takesStatus(primaryStatus)) {
                 route.count(Reason.PRIMARY_STATUS);
-                continue;
-            }
-            try {
-                copies.add(route.copy(head, body, id));
-                sending.add(route);
+            } else if (route.lane().admit()) {
+                admitted.add(route);
                 bodyNeeded |= route.needsBody();
-            } catch (RuntimeException e) {
-                log.warn("Mirror could not make the copy of {} for target '{}'", head, route.target().name(), e);
-                route.count(Reason.ERROR);
             }
         }
-        if (sending.isEmpty()) {
+        if (admitted.isEmpty()) {
             return;
         }
         long bytes = bodyNeeded ? body.length : 0;
         if (!inFlight.tryReserve(bytes)) {
-            sending.forEach(route -> route.count(Reason.MEMORY_BUDGET));
+            admitted.forEach(route -> route.lane().refuse(Reason.MEMORY_BUDGET));
             return;
         }
-        InFlight.SharedBody shared = inFlight.new SharedBody(bytes, sending.size());
-        int dispatched = 0;
-        try {
-            for (; dispatched < sending.size(); dispatched++) {
-                sending.get(dispatched).lane().dispatch(copies.get(dispatched), shared);
-            }
-        } catch (RuntimeException e) {
-            log.warn("Mirror could not dispatch {}", head, e);
-            for (int i = dispatched; i < sending.size(); i++) {
-                sending.get(i).count(Reason.ERROR);
+        InFlight.SharedBody shared = inFlight.new SharedBody(bytes, admitted.size());
+        for (TargetRoute route : admitted) {
+            MirrorRequest copy;
+            try {
+                copy = route.copy(head, body, id);
+            } catch (RuntimeException | LinkageError e) {
+                log.warn("Mirror could not make the copy of {} for target '{}'", head, route.target().name(), e);
+                route.lane().refuse(Reason.ERROR);
                 shared.done();
+                continue;
             }
+            route.lane().dispatch(copy, shared);
         }
     }
 
@@ -237,6 +233,11 @@ public final class Mirror implements AutoCloseable {
         for (TargetLane lane : lanes) {
             lane.count(reason);
         }
+    }
+
+    /** What the mirror holds right now, for tests of its bounds. */
+    InFlight inFlight() {
+        return inFlight;
     }
 
     /** The targets, in the order configured. */
@@ -310,9 +311,16 @@ public final class Mirror implements AutoCloseable {
 
     /**
      * Stops taking new copies, lets in-flight copies finish for up to {@code timeout}, then cancels
-     * what is left (counted as {@code shutdown}) and stops every sender thread. Idempotent.
+     * what is left (counted as {@code shutdown}) and stops every sender thread. Idempotent; a
+     * second caller returns once the first one is done.
      */
     public void close(Duration timeout) {
+        synchronized (closeLock) {
+            closeOnce(timeout);
+        }
+    }
+
+    private void closeOnce(Duration timeout) {
         if (closed) {
             return;
         }
@@ -344,6 +352,7 @@ public final class Mirror implements AutoCloseable {
         private long maxBufferedBytes = 64L << 20;
         private int responseCaptureLimit = 64 << 10;
         private Duration drainTimeout = Duration.ofSeconds(5);
+        private TargetBreaker.Settings breaker = TargetBreaker.Settings.DEFAULT;
         private MeterRegistry meterRegistry = Metrics.globalRegistry;
         private MirrorSink sink;
 
@@ -445,6 +454,27 @@ public final class Mirror implements AutoCloseable {
             if (drainTimeout.isNegative()) {
                 throw new IllegalArgumentException("drainTimeout must not be negative, was " + drainTimeout);
             }
+            return this;
+        }
+
+        /**
+         * Pauses a target after {@code failures} consecutive failed copies (timeout, connect, TLS,
+         * I/O): for {@code coolDown} its copies are skipped and counted as {@code circuit_open}; then
+         * one copy probes it, and the target resumes if that copy is answered, or pauses again. A
+         * shadow that answers, whatever the status (5xx included), is not failing. Each target has
+         * its own breaker. Default: 10 failures, 10 s.
+         *
+         * @throws IllegalArgumentException if {@code failures} is below 1 or {@code coolDown} is not positive
+         */
+        public Builder circuitBreaker(int failures, Duration coolDown) {
+            this.breaker = new TargetBreaker.Settings((int) requireAtLeast(failures, 1, "circuitBreaker failures"),
+                    requirePositive(coolDown, "circuitBreaker coolDown"));
+            return this;
+        }
+
+        /** Turns the circuit breaker off: every copy is attempted, however the previous ones ended. */
+        public Builder noCircuitBreaker() {
+            this.breaker = TargetBreaker.Settings.OFF;
             return this;
         }
 

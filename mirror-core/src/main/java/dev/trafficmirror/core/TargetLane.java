@@ -11,42 +11,48 @@ import java.net.SocketTimeoutException;
 import java.net.UnknownHostException;
 import java.time.Instant;
 import java.util.Locale;
-import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.RejectedExecutionHandler;
 import javax.net.ssl.SSLException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One target's own path: its bounded pool of senders (a resilience4j thread-pool bulkhead, so a
- * dead target cannot starve a healthy one), its meters and its recent failures. Which requests it
- * gets is decided by its {@link TargetRoute}.
+ * One target's own path: its circuit breaker, its bounded pool of senders (a resilience4j
+ * thread-pool bulkhead, so a dead target cannot starve a healthy one), its failure log, its recent
+ * failures and its meters. Every copy handed to it is counted exactly once, whatever happens.
+ * Which requests it gets is decided by its {@link TargetRoute}.
  */
 final class TargetLane {
 
     private static final Logger log = LoggerFactory.getLogger(Mirror.class);
-    private static final long LOG_INTERVAL_NANOS = 10_000_000_000L;
 
     private final MirrorTarget target;
     private final RecentFailures recentFailures = new RecentFailures();
     private final MirrorSink sink;
     private final InFlight inFlight;
     private final TargetMeters meters;
+    private final TargetBreaker breaker;
+    private final FailureLog failures;
+    private final int queueCapacity;
     private final ThreadPoolBulkhead senders;
-    private final AtomicLong nextLogAt = new AtomicLong(System.nanoTime());
-    private final AtomicLong unloggedFailures = new AtomicLong();
     private volatile boolean closing;
 
     TargetLane(MirrorTarget target, int maxConcurrent, int queueCapacity, MirrorSink sink,
-            InFlight inFlight, TargetMeters meters) {
+            InFlight inFlight, TargetMeters meters, TargetBreaker.Settings breaker) {
         this.target = target;
         this.sink = sink;
         this.inFlight = inFlight;
         this.meters = meters;
+        this.breaker = TargetBreaker.of(target.name(), breaker);
+        this.failures = new FailureLog(target.name(), FailureLog.DEFAULT_INTERVAL, System::nanoTime, log::warn);
+        this.queueCapacity = queueCapacity;
         this.senders = ThreadPoolBulkhead.of("trafficmirror-" + target.name(), ThreadPoolBulkheadConfig.custom()
                 .coreThreadPoolSize(maxConcurrent)
                 .maxThreadPoolSize(maxConcurrent)
                 .queueCapacity(queueCapacity)
                 .writableStackTraceEnabled(false)
+                .rejectedExecutionHandler(Full.REJECT)
                 .build());
     }
 
@@ -63,43 +69,93 @@ final class TargetLane {
         meters.count(reason);
     }
 
-    /** Queues a copy; never blocks: a full lane drops it and counts {@code queue_full}. */
-    void dispatch(MirrorRequest copy, InFlight.SharedBody body) {
-        if (closing) {
-            meters.count(Reason.SHUTDOWN);
-            body.done();
-            return;
+    /**
+     * Whether this lane takes a copy now; never blocks. A closing mirror ({@code shutdown}), a
+     * paused target ({@code circuit_open}) and a full lane ({@code queue_full}) do not, and the
+     * refusal is counted here, before anything is spent on building the copy. An admitted copy
+     * must then be {@link #dispatch dispatched} or {@link #refuse refused}.
+     */
+    boolean admit() {
+        Reason refused = closing ? Reason.SHUTDOWN
+                : !breaker.tryAcquire() ? Reason.CIRCUIT_OPEN
+                // Seen full before submitting: no exception is made for the commonest way to drop.
+                : queueCapacity > 0 && senders.getMetrics().getRemainingQueueCapacity() == 0 ? Reason.QUEUE_FULL
+                : null;
+        if (refused == Reason.QUEUE_FULL) {
+            breaker.release();
         }
+        if (refused != null) {
+            meters.count(refused);
+        }
+        return refused == null;
+    }
+
+    /** Counts an admitted copy that will not be sent after all (the memory budget was full). */
+    void refuse(Reason reason) {
+        breaker.release();
+        meters.count(reason);
+    }
+
+    /**
+     * Queues an admitted copy; never blocks and never throws: a lane that filled up since drops it
+     * ({@code queue_full}).
+     */
+    void dispatch(MirrorRequest copy, InFlight.SharedBody body) {
         inFlight.copyStarted();
         try {
             senders.submit(() -> send(copy, body));
-        } catch (BulkheadFullException | IllegalStateException full) {
-            // IllegalStateException: the pool was shut down between the check above and here.
-            meters.count(full instanceof BulkheadFullException ? Reason.QUEUE_FULL : Reason.SHUTDOWN);
+        } catch (RuntimeException rejected) {
+            // A pool shut down by close() also rejects; that copy is a shutdown, not a full queue.
+            breaker.release();
+            meters.count(closing ? Reason.SHUTDOWN
+                    : rejected instanceof BulkheadFullException ? Reason.QUEUE_FULL : Reason.ERROR);
             body.done();
             inFlight.copyFinished();
         }
     }
 
     private void send(MirrorRequest copy, InFlight.SharedBody body) {
+        try {
+            if (closing) {
+                breaker.release();
+                meters.count(Reason.SHUTDOWN);
+            } else if (breaker.isOpen()) {
+                // Queued before the target was paused: not worth a sender's time any more.
+                meters.count(Reason.CIRCUIT_OPEN);
+            } else {
+                deliver(copy);
+            }
+        } finally {
+            body.done();
+            inFlight.copyFinished();
+        }
+    }
+
+    private void deliver(MirrorRequest copy) {
+        // The breaker learns of each result before it is counted: whoever sees the count sees the breaker's state.
         long start = System.nanoTime();
         try {
             ShadowResponse response = sink.send(target, copy);
-            meters.answered(response.status(), System.nanoTime() - start);
+            long took = System.nanoTime() - start;
+            breaker.answered(took);
+            meters.answered(response.status(), took);
         } catch (Throwable failure) {
             Reason reason = closing ? Reason.SHUTDOWN : classify(failure);
+            if (reason.outcome() == Outcome.FAILED) {
+                breaker.failed(System.nanoTime() - start, failure);
+            } else {
+                // Neither the target's success nor its failure (shutdown, a request we cannot replay).
+                breaker.release();
+            }
             meters.count(reason);
             if (reason.outcome() == Outcome.FAILED) {
                 recentFailures.add(new MirrorFailure(Instant.now(), reason, copy.header(Mirror.MIRROR_ID_HEADER),
                         copy.method(), copy.path(), failure.toString()));
             }
-            logRateLimited(reason, failure);
+            failures.failed(reason, failure);
             if (failure instanceof VirtualMachineError fatal) {
                 throw fatal;
             }
-        } finally {
-            body.done();
-            inFlight.copyFinished();
         }
     }
 
@@ -127,19 +183,10 @@ final class TargetLane {
         return Reason.ERROR;
     }
 
-    /** At most one line per target per interval, saying how many failures it stands for. */
-    private void logRateLimited(Reason reason, Throwable failure) {
-        long failures = unloggedFailures.incrementAndGet();
-        long now = System.nanoTime();
-        long due = nextLogAt.get();
-        if (now - due >= 0 && nextLogAt.compareAndSet(due, now + LOG_INTERVAL_NANOS)) {
-            unloggedFailures.addAndGet(-failures);
-            log.warn("Mirror to target '{}' failed ({}): {}; {} failure(s) since the last report",
-                    target.name(), reason.tag(), failure.toString(), failures);
-        }
-    }
-
-    /** Stops taking copies; queued ones still run (and fail fast once the sink is closed). */
+    /**
+     * Stops taking copies and stops the senders: queued copies are counted as {@code shutdown}
+     * without being sent, and what the sink still holds fails fast once it is closed.
+     */
     void close() {
         closing = true;
         try {
@@ -147,9 +194,30 @@ final class TargetLane {
         } catch (Exception e) {
             log.debug("Closing the senders of target '{}' failed", target.name(), e);
         }
+        failures.flush();
     }
 
     void markClosing() {
         closing = true;
+    }
+
+    /**
+     * Rejects without a stack trace and without ThreadPoolExecutor's default message, which walks
+     * the pool under its lock: a dead target makes this the hot path.
+     */
+    private static final class Full extends RejectedExecutionException {
+        private static final long serialVersionUID = 1L;
+        static final RejectedExecutionHandler REJECT = (task, executor) -> {
+            throw new Full();
+        };
+
+        private Full() {
+            super("the mirror lane is full", null);
+        }
+
+        @Override
+        public synchronized Throwable fillInStackTrace() {
+            return this;
+        }
     }
 }

@@ -185,7 +185,8 @@ class MirrorTest {
     @Test
     void shouldReportCountsWithoutAMeterRegistryAndKeepOnlyTheLastFailures() {
         // No meterRegistry: the global registry has no registry added, so only stats() can count.
-        mirror = Mirror.builder().target("http://shadow").maxConcurrent(1)
+        // No breaker: twelve failures in a row would otherwise pause the target.
+        mirror = Mirror.builder().target("http://shadow").maxConcurrent(1).noCircuitBreaker()
                 .sink((target, request) -> {
                     throw new java.net.ConnectException("refused " + request.path());
                 }).build();

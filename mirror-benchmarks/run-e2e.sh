@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# The end-to-end load benchmark in one command: builds what it needs, installs wrk and nginx when
+# they are missing (Debian/Ubuntu, apt-get), then measures a Jetty primary with no filter and with
+# MirrorFilter mirroring 100% to a shadow that is healthy, slow (1 s), a black hole, or refusing,
+# and the same with nginx's mirror module in front of the same primary. All on 127.0.0.1.
+#
+#   mirror-benchmarks/run-e2e.sh                       # 10 s per run after a 5 s warm-up
+#   DURATION=30s WARMUP=10s ROUNDS=3 mirror-benchmarks/run-e2e.sh  # 3 interleaved rounds, median shown
+#   mirror-benchmarks/run-e2e.sh --only trafficmirror  # further options: see LoadBenchmark
+#
+# Results: printed, and written to mirror-benchmarks/target/e2e/results.md (logs beside it).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+missing=()
+command -v wrk >/dev/null 2>&1 || missing+=(wrk)
+command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ] || missing+=(nginx)
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "installing ${missing[*]} with apt-get"
+  sudo=""
+  [ "$(id -u)" -eq 0 ] || sudo="sudo"
+  $sudo apt-get update
+  $sudo apt-get install -y "${missing[@]}"
+fi
+nginx_bin=$(command -v nginx || echo /usr/sbin/nginx)
+
+./mvnw -q -B -pl mirror-benchmarks -am package -DskipTests
+classpath="mirror-benchmarks/target/classes:$(cat mirror-benchmarks/target/e2e-classpath.txt)"
+
+exec java -cp "$classpath" dev.trafficmirror.bench.e2e.LoadBenchmark \
+  --duration "${DURATION:-10s}" --warmup "${WARMUP:-5s}" --rounds "${ROUNDS:-1}" --nginx "$nginx_bin" "$@"

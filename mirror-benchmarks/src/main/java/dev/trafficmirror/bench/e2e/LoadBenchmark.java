@@ -1,0 +1,517 @@
+package dev.trafficmirror.bench.e2e;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The end-to-end load benchmark: how much a mirrored primary loses when its shadow is healthy,
+ * slow, a black hole, or refusing connections, for trafficmirror and for nginx's mirror module,
+ * side by side. Every server runs on 127.0.0.1 in a process of its own; {@code wrk} makes the load.
+ *
+ * <p>For each setup: start the shadow, start the primary (and nginx in front of it for the nginx
+ * table), load it with {@code wrk} for the warm-up, then measure with {@code wrk} for the duration,
+ * stop everything. Results go to standard output and to {@code target/e2e/results.md} as markdown
+ * tables, with throughput and latency as ratios to the run without mirroring and to the run with a
+ * healthy shadow. Run it through {@code mirror-benchmarks/run-e2e.sh}.
+ *
+ * <pre>
+ * LoadBenchmark [--duration 10s] [--warmup 5s] [--threads 2] [--connections 16] [--rounds 1]
+ *               [--only trafficmirror|nginx] [--nginx /usr/sbin/nginx] [--work target/e2e]
+ * </pre>
+ */
+public final class LoadBenchmark {
+
+    private static final int PRIMARY_PORT = 18180;
+    private static final int SHADOW_PORT = 18182;
+    private static final int NGINX_PORT = 18190;
+    private static final String PATH = "/api/products/0/reviews";
+
+    /** What is measured: which mirror, and what its shadow does. */
+    record Setup(String system, String shadow, boolean breaker) {
+        String label() {
+            return switch (shadow) {
+                case "none" -> system.equals("nginx") ? "no mirror" : "no filter";
+                case "slow" -> "shadow slow (1 s)";
+                case "blackhole" -> "shadow black hole" + (breaker ? "" : ", breaker off");
+                default -> "shadow " + shadow;
+            };
+        }
+    }
+
+    /**
+     * One measured run. CPU is per request served, in microseconds: the primary's process (with
+     * nginx's processes for nginx), and the shadow's.
+     */
+    record Result(Setup setup, double requestsPerSecond, double p50Millis, double p99Millis, long requests, long errors,
+            double primaryCpuMicros, double shadowCpuMicros, String mirrorStats) {
+    }
+
+    private final Options options;
+    private final List<Process> running = new CopyOnWriteArrayList<>();
+
+    private LoadBenchmark(Options options) {
+        this.options = options;
+    }
+
+    public static void main(String[] args) throws Exception {
+        Options options = Options.parse(args);
+        LoadBenchmark benchmark = new LoadBenchmark(options);
+        Runtime.getRuntime().addShutdownHook(new Thread(benchmark::stopAll, "stop-benchmark-processes"));
+        benchmark.run();
+    }
+
+    private void run() throws Exception {
+        Files.createDirectories(options.work);
+        String environment = environment();
+        System.out.println(environment);
+        List<Setup> setups = new ArrayList<>();
+        if (options.wants("trafficmirror")) {
+            for (String shadow : List.of("none", "healthy", "slow", "blackhole", "refused")) {
+                setups.add(new Setup("trafficmirror", shadow, true));
+            }
+            setups.add(new Setup("trafficmirror", "blackhole", false));
+        }
+        if (options.wants("nginx")) {
+            for (String shadow : List.of("none", "healthy", "slow", "blackhole", "refused")) {
+                setups.add(new Setup("nginx", shadow, true));
+            }
+        }
+        // Rounds interleave the setups, so that a burst of load from elsewhere hits them alike.
+        Map<Setup, List<Result>> rounds = new LinkedHashMap<>();
+        for (int round = 1; round <= options.rounds; round++) {
+            for (Setup setup : setups) {
+                System.out.printf("== round %d/%d: %s, %s (load average %s)%n", round, options.rounds, setup.system(),
+                        setup.label(), loadAverage());
+                Result result = measure(setup, round);
+                System.out.printf("   %,.0f req/s, p50 %.2f ms, p99 %.2f ms, %d errors, CPU/req %.0f us primary"
+                        + " %.0f us shadow%s%n", result.requestsPerSecond(), result.p50Millis(), result.p99Millis(),
+                        result.errors(), result.primaryCpuMicros(), result.shadowCpuMicros(),
+                        result.mirrorStats().isEmpty() ? "" : ", mirror: " + result.mirrorStats());
+                rounds.computeIfAbsent(setup, s -> new ArrayList<>()).add(result);
+            }
+        }
+        List<Result> results = rounds.values().stream().map(LoadBenchmark::median).toList();
+        String report = environment + "\n" + tables(results);
+        Path output = options.work.resolve("results.md");
+        Files.writeString(output, report);
+        System.out.println();
+        System.out.println(report);
+        System.out.println("written to " + output.toAbsolutePath());
+    }
+
+    /** The run with the median throughput, whole (its latencies and counts belong together). */
+    private static Result median(List<Result> runs) {
+        List<Result> sorted = new ArrayList<>(runs);
+        sorted.sort(java.util.Comparator.comparingDouble(Result::requestsPerSecond));
+        return sorted.get((sorted.size() - 1) / 2);
+    }
+
+    private Result measure(Setup setup, int round) throws Exception {
+        Path logs = options.work.resolve("round-" + round)
+                .resolve(setup.system() + "-" + setup.shadow() + (setup.breaker() ? "" : "-nobreaker"));
+        Files.createDirectories(logs);
+        requireFree(SHADOW_PORT);
+        requireFree(PRIMARY_PORT);
+        requireFree(NGINX_PORT);
+        Process shadow = null;
+        Process primary = null;
+        Process nginx = null;
+        try {
+            if (!setup.shadow().equals("none") && !setup.shadow().equals("refused")) {
+                shadow = java(ShadowServer.class, List.of("-Xms256m", "-Xmx256m"),
+                        List.of(String.valueOf(SHADOW_PORT), setup.shadow()), logs.resolve("shadow.log"));
+                awaitPort(SHADOW_PORT, shadow, logs.resolve("shadow.log"));
+            }
+            boolean filter = setup.system().equals("trafficmirror") && !setup.shadow().equals("none");
+            List<String> primaryArgs = new ArrayList<>(List.of(String.valueOf(PRIMARY_PORT),
+                    filter ? "http://127.0.0.1:" + SHADOW_PORT : "none"));
+            if (!setup.breaker()) {
+                primaryArgs.add("no-breaker");
+            }
+            primary = java(PrimaryServer.class, List.of("-Xms1g", "-Xmx1g"), primaryArgs, logs.resolve("primary.log"));
+            awaitPort(PRIMARY_PORT, primary, logs.resolve("primary.log"));
+            int port = PRIMARY_PORT;
+            if (setup.system().equals("nginx")) {
+                Path conf = nginxConf(logs, !setup.shadow().equals("none"));
+                nginx = start(List.of(options.nginx, "-c", conf.toAbsolutePath().toString()), logs.resolve("nginx.log"));
+                awaitPort(NGINX_PORT, nginx, logs.resolve("nginx.log"));
+                port = NGINX_PORT;
+            }
+            String url = "http://127.0.0.1:" + port + PATH;
+            wrk(url, options.warmup, logs.resolve("wrk-warmup.txt"));
+            List<Process> primarySide = nginx == null ? List.of(primary) : List.of(primary, nginx);
+            long primaryCpu = cpuNanos(primarySide);
+            long shadowCpu = cpuNanos(shadow == null ? List.of() : List.of(shadow));
+            Wrk measured = Wrk.parse(wrk(url, options.duration, logs.resolve("wrk.txt")));
+            double primaryMicros = (cpuNanos(primarySide) - primaryCpu) / 1000.0 / Math.max(1, measured.requests());
+            double shadowMicros = shadow == null ? Double.NaN
+                    : (cpuNanos(List.of(shadow)) - shadowCpu) / 1000.0 / Math.max(1, measured.requests());
+            String stats = "";
+            if (setup.system().equals("trafficmirror")) {
+                stop(primary);
+                stats = mirrorStats(logs.resolve("primary.log"));
+            }
+            return new Result(setup, measured.requestsPerSecond(), measured.p50Millis(), measured.p99Millis(),
+                    measured.requests(), measured.errors(), primaryMicros, shadowMicros, stats);
+        } finally {
+            stop(nginx);
+            stop(primary);
+            stop(shadow);
+        }
+    }
+
+    private String wrk(String url, String duration, Path output) throws Exception {
+        Process wrk = start(List.of("wrk", "-t" + options.threads, "-c" + options.connections, "-d" + duration,
+                "--latency", url), output);
+        if (!wrk.waitFor(Wrk.seconds(duration) + 60, TimeUnit.SECONDS)) {
+            throw new IllegalStateException("wrk did not finish; see " + output);
+        }
+        running.remove(wrk);
+        String text = Files.readString(output);
+        if (wrk.exitValue() != 0) {
+            throw new IllegalStateException("wrk failed (" + wrk.exitValue() + "): " + text);
+        }
+        return text;
+    }
+
+    private Path nginxConf(Path dir, boolean mirror) throws IOException {
+        String template;
+        try (InputStream in = Objects.requireNonNull(LoadBenchmark.class.getResourceAsStream("nginx-mirror.conf"),
+                "nginx-mirror.conf")) {
+            template = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+        Path temp = dir.toAbsolutePath().resolve("nginx-temp");
+        Files.createDirectories(temp);
+        String conf = template
+                .replace("@DIR@", dir.toAbsolutePath().toString())
+                .replace("@TEMP@", temp.toString())
+                .replace("@LISTEN@", String.valueOf(NGINX_PORT))
+                .replace("@PRIMARY@", String.valueOf(PRIMARY_PORT))
+                .replace("@SHADOW@", String.valueOf(SHADOW_PORT))
+                .replace("@MIRROR@", mirror ? "mirror /mirror;" : "# no mirror");
+        Path file = dir.resolve("nginx.conf");
+        Files.writeString(file, conf);
+        return file;
+    }
+
+    private Process java(Class<?> main, List<String> jvmOptions, List<String> args, Path log) throws IOException {
+        List<String> command = new ArrayList<>();
+        command.add(ProcessHandle.current().info().command().orElse("java"));
+        command.addAll(jvmOptions);
+        command.add("-cp");
+        command.add(System.getProperty("java.class.path"));
+        command.add(main.getName());
+        command.addAll(args);
+        return start(command, log);
+    }
+
+    private Process start(List<String> command, Path output) throws IOException {
+        Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(output.toFile()).start();
+        running.add(process);
+        return process;
+    }
+
+    private void stop(Process process) {
+        if (process == null) {
+            return;
+        }
+        process.destroy();
+        try {
+            if (!process.waitFor(15, TimeUnit.SECONDS)) {
+                process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        running.remove(process);
+    }
+
+    private void stopAll() {
+        running.forEach(this::stop);
+    }
+
+    /** CPU time used so far by these processes and their children (nginx's workers). */
+    private static long cpuNanos(List<Process> processes) {
+        long nanos = 0;
+        for (Process process : processes) {
+            nanos += cpuNanos(process.toHandle());
+            nanos += process.descendants().mapToLong(LoadBenchmark::cpuNanos).sum();
+        }
+        return nanos;
+    }
+
+    private static long cpuNanos(ProcessHandle process) {
+        return process.info().totalCpuDuration().map(Duration::toNanos).orElse(0L);
+    }
+
+    private static void awaitPort(int port, Process process, Path log) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (System.nanoTime() < deadline) {
+            if (!process.isAlive()) {
+                throw new IllegalStateException("process for port " + port + " exited: " + Files.readString(log));
+            }
+            if (listening(port)) {
+                return;
+            }
+            Thread.sleep(50);
+        }
+        throw new IllegalStateException("nothing listens on " + port + " after 30 s; see " + log);
+    }
+
+    private static void requireFree(int port) {
+        if (listening(port)) {
+            throw new IllegalStateException("port " + port + " on 127.0.0.1 is in use; stop what listens there");
+        }
+    }
+
+    private static boolean listening(int port) {
+        try (Socket socket = new Socket()) {
+            socket.connect(new InetSocketAddress("127.0.0.1", port), 200);
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    private static String mirrorStats(Path log) throws IOException {
+        return Files.readAllLines(log).stream().filter(line -> line.startsWith(PrimaryServer.STATS))
+                .map(line -> line.substring(PrimaryServer.STATS.length()).trim()).findFirst().orElse("?");
+    }
+
+    private static String loadAverage() {
+        try {
+            String[] fields = Files.readString(Path.of("/proc/loadavg")).split(" ");
+            return fields[0] + " " + fields[1] + " " + fields[2];
+        } catch (IOException e) {
+            return "?";
+        }
+    }
+
+    private String environment() {
+        StringBuilder text = new StringBuilder();
+        text.append("# End-to-end load benchmark, ").append(ZonedDateTime.now().format(DateTimeFormatter.ISO_LOCAL_DATE))
+                .append("\n\n");
+        text.append("- machine: ").append(Runtime.getRuntime().availableProcessors()).append(" cores, ")
+                .append(System.getProperty("os.name")).append(' ').append(System.getProperty("os.version"))
+                .append(", load average at start ").append(loadAverage()).append('\n');
+        text.append("- Java ").append(System.getProperty("java.version")).append("; ").append(version(List.of("wrk", "-v")))
+                .append("; ");
+        text.append(options.wants("nginx") ? version(List.of(options.nginx, "-v")) : "nginx not run").append('\n');
+        text.append("- ").append(options.rounds == 1 ? "one run per setup"
+                : "each setup run " + options.rounds + " times, interleaved; the run with the median throughput is shown")
+                .append("; CPU/req: CPU time of the process(es) over requests served, in microseconds\n");
+        text.append("- load: wrk -t").append(options.threads).append(" -c").append(options.connections).append(" -d")
+                .append(options.duration).append(" --latency (after a ").append(options.warmup)
+                .append(" warm-up), GET ").append(PATH).append(", keep-alive, all on 127.0.0.1\n");
+        return text.toString();
+    }
+
+    private static String version(List<String> command) {
+        try {
+            Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+            String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            process.waitFor(10, TimeUnit.SECONDS);
+            return out.lines().findFirst().orElse("?").trim();
+        } catch (IOException e) {
+            return command.get(0) + " not found";
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return "?";
+        }
+    }
+
+    /** One markdown table per system, ratios against that system's own baseline and healthy run. */
+    static String tables(List<Result> results) {
+        Map<String, List<Result>> bySystem = new LinkedHashMap<>();
+        for (Result result : results) {
+            bySystem.computeIfAbsent(result.setup().system(), s -> new ArrayList<>()).add(result);
+        }
+        StringBuilder text = new StringBuilder();
+        for (Map.Entry<String, List<Result>> entry : bySystem.entrySet()) {
+            List<Result> runs = entry.getValue();
+            Optional<Result> none = runs.stream().filter(r -> r.setup().shadow().equals("none")).findFirst();
+            Optional<Result> healthy = runs.stream().filter(r -> r.setup().shadow().equals("healthy")).findFirst();
+            boolean ours = entry.getKey().equals("trafficmirror");
+            text.append("\n### ").append(ours ? "trafficmirror (MirrorFilter on Jetty 12)" : "nginx mirror module (nginx in front of the same Jetty primary)")
+                    .append("\n\n");
+            text.append("| setup | req/s | p50 | p99 | errors | req/s vs none | p50 vs none | p99 vs none "
+                    + "| req/s vs healthy | p50 vs healthy | p99 vs healthy | CPU/req ").append(ours ? "primary" : "nginx + primary")
+                    .append(" | CPU/req shadow |").append(ours ? " mirrored copies |" : "").append('\n');
+            text.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|").append(ours ? "---|" : "").append('\n');
+            for (Result run : runs) {
+                text.append("| ").append(run.setup().label())
+                        .append(" | ").append(String.format(Locale.ROOT, "%,.0f", run.requestsPerSecond()))
+                        .append(" | ").append(millis(run.p50Millis()))
+                        .append(" | ").append(millis(run.p99Millis()))
+                        .append(" | ").append(run.errors())
+                        .append(" | ").append(ratio(run.requestsPerSecond(), none.map(Result::requestsPerSecond)))
+                        .append(" | ").append(ratio(run.p50Millis(), none.map(Result::p50Millis)))
+                        .append(" | ").append(ratio(run.p99Millis(), none.map(Result::p99Millis)))
+                        .append(" | ").append(ratio(run.requestsPerSecond(), healthy.map(Result::requestsPerSecond)))
+                        .append(" | ").append(ratio(run.p50Millis(), healthy.map(Result::p50Millis)))
+                        .append(" | ").append(ratio(run.p99Millis(), healthy.map(Result::p99Millis)))
+                        .append(" | ").append(micros(run.primaryCpuMicros()))
+                        .append(" | ").append(micros(run.shadowCpuMicros()))
+                        .append(" |");
+                if (ours) {
+                    text.append(' ').append(run.mirrorStats().isEmpty() ? "-" : run.mirrorStats()).append(" |");
+                }
+                text.append('\n');
+            }
+        }
+        return text.toString();
+    }
+
+    private static String millis(double millis) {
+        return Double.isNaN(millis) ? "-" : millis >= 100 ? String.format(Locale.ROOT, "%,.0f ms", millis)
+                : String.format(Locale.ROOT, "%.2f ms", millis);
+    }
+
+    private static String micros(double micros) {
+        return Double.isNaN(micros) ? "-" : String.format(Locale.ROOT, "%.0f us", micros);
+    }
+
+    private static String ratio(double value, Optional<Double> base) {
+        if (base.isEmpty() || Double.isNaN(value) || base.get() == 0) {
+            return "-";
+        }
+        double ratio = value / base.get();
+        return ratio < 0.01 ? String.format(Locale.ROOT, "%.4f", ratio) : String.format(Locale.ROOT, "%.2f", ratio);
+    }
+
+    /** Command-line options. */
+    private static final class Options {
+        String duration = "10s";
+        String warmup = "5s";
+        int threads = 2;
+        int connections = 16;
+        int rounds = 1;
+        String only;
+        String nginx = "nginx";
+        Path work = Path.of("mirror-benchmarks", "target", "e2e");
+
+        boolean wants(String system) {
+            return only == null || only.equals(system);
+        }
+
+        static Options parse(String[] args) {
+            Options options = new Options();
+            for (int i = 0; i < args.length; i++) {
+                String value = i + 1 < args.length ? args[i + 1] : null;
+                switch (args[i]) {
+                    case "--duration" -> options.duration = duration(value, "--duration");
+                    case "--warmup" -> options.warmup = duration(value, "--warmup");
+                    case "--threads" -> options.threads = positive(value, "--threads");
+                    case "--connections" -> options.connections = positive(value, "--connections");
+                    case "--rounds" -> options.rounds = positive(value, "--rounds");
+                    case "--only" -> {
+                        if (!"trafficmirror".equals(value) && !"nginx".equals(value)) {
+                            throw new IllegalArgumentException("--only takes trafficmirror or nginx, was " + value);
+                        }
+                        options.only = value;
+                    }
+                    case "--nginx" -> options.nginx = Objects.requireNonNull(value, "--nginx needs a path");
+                    case "--work" -> options.work = Path.of(Objects.requireNonNull(value, "--work needs a directory"));
+                    default -> throw new IllegalArgumentException("unknown option " + args[i]
+                            + "; accepted: --duration 10s, --warmup 5s, --threads 2, --connections 16, --rounds 1,"
+                            + " --only trafficmirror|nginx, --nginx <path>, --work <dir>");
+                }
+                i++;
+            }
+            return options;
+        }
+
+        private static String duration(String value, String name) {
+            if (value == null || !value.matches("\\d+[smh]?")) {
+                throw new IllegalArgumentException(name + " takes a wrk duration such as 10s or 1m, was " + value);
+            }
+            return value;
+        }
+
+        private static int positive(String value, String name) {
+            try {
+                int number = Integer.parseInt(String.valueOf(value));
+                if (number > 0) {
+                    return number;
+                }
+            } catch (NumberFormatException e) {
+                // reported below
+            }
+            throw new IllegalArgumentException(name + " takes a positive whole number, was " + value);
+        }
+    }
+
+    /** What {@code wrk --latency} printed, parsed. */
+    record Wrk(double requestsPerSecond, double p50Millis, double p99Millis, long requests, long errors) {
+
+        static Wrk parse(String output) {
+            double rps = Double.NaN;
+            double p50 = Double.NaN;
+            double p99 = Double.NaN;
+            long requests = 0;
+            long errors = 0;
+            for (String raw : output.lines().toList()) {
+                String line = raw.trim();
+                String[] fields = line.split("[\\s,]+");
+                if (line.startsWith("Requests/sec:")) {
+                    rps = Double.parseDouble(fields[1]);
+                } else if (line.startsWith("50%")) {
+                    p50 = millis(fields[1]);
+                } else if (line.startsWith("99%") && !line.startsWith("99.")) {
+                    p99 = millis(fields[1]);
+                } else if (line.contains(" requests in ")) {
+                    requests = Long.parseLong(fields[0]);
+                } else if (line.startsWith("Socket errors:")) {
+                    // Socket errors: connect 0, read 0, write 0, timeout 16
+                    for (int i = 2; i + 1 < fields.length; i += 2) {
+                        errors += Long.parseLong(fields[i + 1]);
+                    }
+                } else if (line.startsWith("Non-2xx or 3xx responses:")) {
+                    errors += Long.parseLong(fields[fields.length - 1]);
+                }
+            }
+            if (Double.isNaN(rps)) {
+                throw new IllegalStateException("no Requests/sec in wrk's output:\n" + output);
+            }
+            return new Wrk(rps, p50, p99, requests, errors);
+        }
+
+        static double millis(String value) {
+            if (value.endsWith("us")) {
+                return Double.parseDouble(value.substring(0, value.length() - 2)) / 1000;
+            }
+            if (value.endsWith("ms")) {
+                return Double.parseDouble(value.substring(0, value.length() - 2));
+            }
+            if (value.endsWith("m")) {
+                return Double.parseDouble(value.substring(0, value.length() - 1)) * 60_000;
+            }
+            if (value.endsWith("s")) {
+                return Double.parseDouble(value.substring(0, value.length() - 1)) * 1000;
+            }
+            throw new IllegalArgumentException("not a wrk latency: " + value);
+        }
+
+        static long seconds(String duration) {
+            long number = Long.parseLong(duration.replaceAll("[smh]$", ""));
+            return duration.endsWith("h") ? number * 3600 : duration.endsWith("m") ? number * 60 : number;
+        }
+    }
+}

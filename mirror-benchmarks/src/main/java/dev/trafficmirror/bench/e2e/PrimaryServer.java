@@ -1,0 +1,136 @@
+package dev.trafficmirror.bench.e2e;
+
+import dev.trafficmirror.core.Mirror;
+import dev.trafficmirror.core.MirrorTarget;
+import dev.trafficmirror.servlet.MirrorFilter;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import jakarta.servlet.DispatcherType;
+import jakarta.servlet.http.HttpServlet;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.EnumSet;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.atomic.AtomicLong;
+import org.eclipse.jetty.ee10.servlet.FilterHolder;
+import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
+import org.eclipse.jetty.ee10.servlet.ServletHolder;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+
+/**
+ * The primary of the end-to-end benchmark, in a JVM of its own: a small JSON handler on embedded
+ * Jetty 12, with or without {@link MirrorFilter} in front of it.
+ *
+ * <pre>
+ * PrimaryServer &lt;port&gt; none                       no filter
+ * PrimaryServer &lt;port&gt; http://127.0.0.1:18182      mirror 100% of requests there, default settings
+ * PrimaryServer &lt;port&gt; http://... no-breaker       the same without the circuit breaker
+ * PrimaryServer &lt;port&gt; http://... max-concurrent=4 with 4 senders instead of the default
+ * </pre>
+ *
+ * On exit (SIGTERM) it closes the mirror and prints one {@code MIRROR_STATS} line with the
+ * {@code mirror.requests} counters, for the benchmark's report.
+ */
+public final class PrimaryServer {
+
+    /** The line prefix {@link LoadBenchmark} looks for in this process's output. */
+    static final String STATS = "MIRROR_STATS";
+
+    private PrimaryServer() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        if (args.length < 2) {
+            throw new IllegalArgumentException(
+                    "usage: PrimaryServer <port> <shadow url | none> [no-breaker] [max-concurrent=N]");
+        }
+        int port = Integer.parseInt(args[0]);
+        String shadow = args[1];
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        Mirror mirror = null;
+        if (!shadow.equals("none")) {
+            Mirror.Builder builder = Mirror.builder().target(MirrorTarget.of("shadow", shadow)).percentage(100)
+                    .meterRegistry(registry);
+            for (int i = 2; i < args.length; i++) {
+                if (args[i].equals("no-breaker")) {
+                    builder.noCircuitBreaker();
+                } else if (args[i].startsWith("max-concurrent=")) {
+                    builder.maxConcurrent(Integer.parseInt(args[i].substring("max-concurrent=".length())));
+                } else {
+                    throw new IllegalArgumentException("unknown option " + args[i] + "; accepted: no-breaker, max-concurrent=N");
+                }
+            }
+            mirror = builder.build();
+        }
+
+        Server server = new Server();
+        ServerConnector connector = new ServerConnector(server);
+        connector.setHost("127.0.0.1");
+        connector.setPort(port);
+        server.addConnector(connector);
+        ServletContextHandler context = new ServletContextHandler();
+        context.setContextPath("/");
+        context.addServlet(new ServletHolder(new JsonServlet()), "/*");
+        if (mirror != null) {
+            FilterHolder filter = new FilterHolder(new MirrorFilter(mirror));
+            filter.setAsyncSupported(true);
+            context.addFilter(filter, "/*", EnumSet.of(DispatcherType.REQUEST, DispatcherType.ASYNC));
+        }
+        server.setHandler(context);
+        server.setStopAtShutdown(false);
+        server.start();
+
+        Mirror started = mirror;
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            try {
+                server.stop();
+            } catch (Exception e) {
+                System.err.println("stopping Jetty failed: " + e);
+            }
+            if (started != null) {
+                started.close(Duration.ofSeconds(1));
+            }
+            System.out.println(STATS + " " + stats(registry));
+            System.out.flush();
+        }, "primary-shutdown"));
+        System.out.println("primary listening on 127.0.0.1:" + connector.getLocalPort()
+                + (mirror == null ? ", no mirror" : ", mirroring to " + shadow));
+        server.join();
+    }
+
+    /** {@code outcome/reason=count} for every non-zero {@code mirror.requests} counter. */
+    private static String stats(SimpleMeterRegistry registry) {
+        Map<String, Long> counts = new TreeMap<>();
+        for (Counter counter : registry.find("mirror.requests").counters()) {
+            long count = (long) counter.count();
+            if (count > 0) {
+                counts.put(counter.getId().getTag("outcome") + "/" + counter.getId().getTag("reason"), count);
+            }
+        }
+        StringBuilder line = new StringBuilder();
+        counts.forEach((key, count) -> line.append(key).append('=').append(count).append(' '));
+        return line.toString().trim();
+    }
+
+    /** Answers every request with a small JSON document, as an API would. */
+    static final class JsonServlet extends HttpServlet {
+        private static final long serialVersionUID = 1L;
+        private final AtomicLong served = new AtomicLong();
+
+        @Override
+        protected void service(HttpServletRequest request, HttpServletResponse response) throws IOException {
+            byte[] json = ("{\"id\":" + served.incrementAndGet() + ",\"path\":\"" + request.getRequestURI()
+                    + "\",\"product\":\"The Comedy of Errors\",\"reviews\":[{\"reviewer\":\"Reviewer1\",\"stars\":5},"
+                    + "{\"reviewer\":\"Reviewer2\",\"stars\":4}]}").getBytes(StandardCharsets.UTF_8);
+            response.setStatus(200);
+            response.setContentType("application/json");
+            response.setContentLength(json.length);
+            response.getOutputStream().write(json);
+        }
+    }
+}

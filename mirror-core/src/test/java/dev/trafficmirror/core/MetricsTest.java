@@ -1,0 +1,88 @@
+package dev.trafficmirror.core;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.net.ConnectException;
+import java.net.NoRouteToHostException;
+import java.net.ProtocolException;
+import java.net.SocketException;
+import java.net.SocketTimeoutException;
+import java.net.UnknownHostException;
+import java.time.Duration;
+import java.util.Map;
+import javax.net.ssl.SSLHandshakeException;
+import javax.net.ssl.SSLPeerUnverifiedException;
+import org.junit.jupiter.api.Test;
+
+/** The meters a mirror registers, and the reason each kind of failure is counted under. */
+class MetricsTest {
+
+    @Test
+    void shouldRegisterEveryOutcomeAndReasonForEveryTargetBeforeAnythingHappens() {
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        Mirror mirror = Mirror.builder().target(MirrorTarget.of("a", "http://a")).target(MirrorTarget.of("b", "http://b"))
+                .meterRegistry(registry).sink(new RecordingSink()).build();
+        try {
+            for (String target : new String[] {"a", "b"}) {
+                for (Reason reason : Reason.values()) {
+                    Counter counter = registry.find("mirror.requests").tag("target", target)
+                            .tag("outcome", reason.outcome().tag()).tag("reason", reason.tag()).counter();
+                    assertThat(counter).as(target + " " + reason).isNotNull();
+                    assertThat(counter.count()).isZero();
+                }
+                for (String status : new String[] {"1xx", "2xx", "3xx", "4xx", "5xx"}) {
+                    assertThat(registry.find("mirror.shadow.duration").tag("target", target).tag("status", status).timer())
+                            .as(target + " " + status).isNotNull();
+                }
+            }
+            assertThat(registry.find("mirror.requests").counters()).hasSize(2 * Reason.values().length);
+            assertThat(registry.get("mirror.inflight").gauge().value()).isZero();
+            assertThat(registry.get("mirror.buffered").gauge().value()).isZero();
+            assertThat(registry.get("mirror.buffered").gauge().getId().getBaseUnit()).isEqualTo("bytes");
+        } finally {
+            mirror.close(Duration.ZERO);
+        }
+    }
+
+    @Test
+    void shouldGiveEveryReasonTheOutcomeItBelongsTo() {
+        assertThat(Reason.NONE.outcome()).isEqualTo(Outcome.COMPLETED);
+        for (Reason reason : new Reason[] {Reason.QUEUE_FULL, Reason.MEMORY_BUDGET, Reason.SHUTDOWN}) {
+            assertThat(reason.outcome()).as(reason.tag()).isEqualTo(Outcome.DROPPED);
+        }
+        for (Reason reason : new Reason[] {Reason.TIMEOUT, Reason.CONNECT, Reason.TLS, Reason.IO, Reason.ERROR}) {
+            assertThat(reason.outcome()).as(reason.tag()).isEqualTo(Outcome.FAILED);
+        }
+        assertThat(Reason.CIRCUIT_OPEN.outcome()).isEqualTo(Outcome.SKIPPED);
+        assertThat(Reason.INVALID_REQUEST.outcome()).isEqualTo(Outcome.SKIPPED);
+    }
+
+    @Test
+    void shouldClassifyEachFailureUnderItsReason() {
+        Map<Throwable, Reason> expected = Map.ofEntries(
+                Map.entry(new ConnectException("Failed to connect to /127.0.0.1:1"), Reason.CONNECT),
+                Map.entry(new UnknownHostException("shadow.invalid"), Reason.CONNECT),
+                Map.entry(new NoRouteToHostException("No route to host"), Reason.CONNECT),
+                Map.entry(new SocketTimeoutException("Connect timed out"), Reason.CONNECT),
+                Map.entry(new SocketTimeoutException("timeout"), Reason.TIMEOUT),
+                Map.entry(new SocketTimeoutException("Read timed out"), Reason.TIMEOUT),
+                Map.entry(new InterruptedIOException("timeout"), Reason.TIMEOUT),
+                Map.entry(new SSLHandshakeException("PKIX path building failed"), Reason.TLS),
+                Map.entry(new SSLPeerUnverifiedException("Hostname not verified"), Reason.TLS),
+                Map.entry(new SocketException("Connection reset"), Reason.IO),
+                Map.entry(new SocketException("Broken pipe"), Reason.IO),
+                Map.entry(new ProtocolException("unexpected end of stream"), Reason.IO),
+                Map.entry(new EOFException("\\n not found: limit=0"), Reason.IO),
+                Map.entry(new IOException("Canceled"), Reason.IO),
+                Map.entry(new IllegalArgumentException("method GET must not have a request body."), Reason.INVALID_REQUEST),
+                Map.entry(new IllegalStateException("bug"), Reason.ERROR),
+                Map.entry(new NoClassDefFoundError("kotlin/enums/EnumEntriesKt"), Reason.ERROR));
+
+        expected.forEach((failure, reason) -> assertThat(TargetLane.classify(failure)).as(failure.toString()).isEqualTo(reason));
+    }
+}
