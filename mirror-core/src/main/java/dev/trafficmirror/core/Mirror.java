@@ -1,5 +1,9 @@
 package dev.trafficmirror.core;
 
+import dev.trafficmirror.core.compare.CompareOptions;
+import dev.trafficmirror.core.compare.ComparisonEngine;
+import dev.trafficmirror.core.compare.ComparisonSummary;
+import dev.trafficmirror.core.compare.PrimaryResponse;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Metrics;
@@ -33,6 +37,9 @@ import org.slf4j.LoggerFactory;
  * <p>Integrations that read the body while the application runs use {@link #begin} and
  * {@link PendingMirror} instead of {@link #submit}, so that a request no target takes costs nothing.
  *
+ * <p>Targets marked {@link MirrorTarget#compare} have their answers compared with the primary's, on
+ * their mirror threads; {@link #comparisons()} summarizes the results.
+ *
  * <p>A mirror starts non-daemon sender threads: {@link #close()} it when the application stops.
  */
 public final class Mirror implements AutoCloseable {
@@ -47,6 +54,8 @@ public final class Mirror implements AutoCloseable {
     private final Duration drainTimeout;
     private final MirrorSink sink;
     private final InFlight inFlight;
+    private final int responseCaptureLimit;
+    private final ComparisonEngine comparisons;
     private volatile boolean enabled = true;
     private volatile boolean closed;
 
@@ -54,6 +63,7 @@ public final class Mirror implements AutoCloseable {
         this.maxBodySize = builder.maxBodySize;
         this.drainTimeout = builder.drainTimeout;
         this.inFlight = new InFlight(builder.maxBufferedBytes);
+        this.responseCaptureLimit = builder.responseCaptureLimit;
         this.sink = builder.sink != null ? builder.sink
                 : new HttpShadowSink(builder.connectTimeout, builder.timeout,
                         builder.maxConcurrent * builder.targets.size(), builder.responseCaptureLimit);
@@ -64,6 +74,8 @@ public final class Mirror implements AutoCloseable {
                     builder.queueCapacity, sink, inFlight, new TargetMeters(registry, target.name())));
         }
         this.lanes = List.copyOf(built);
+        List<MirrorTarget> comparing = builder.targets.stream().filter(MirrorTarget::compares).toList();
+        this.comparisons = comparing.isEmpty() ? null : new ComparisonEngine(builder.compareOptions, registry, comparing);
         Gauge.builder("mirror.inflight", inFlight, InFlight::copies)
                 .description("Copies accepted and not yet finished (queued or being sent)")
                 .register(registry);
@@ -83,8 +95,21 @@ public final class Mirror implements AutoCloseable {
      * throws: whatever happens is counted in {@code mirror.requests}.
      */
     public void submit(MirrorRequest request) {
+        submit(request, null);
+    }
+
+    /**
+     * Mirrors a complete request, like {@link #submit(MirrorRequest)}, and compares the answers of
+     * comparing targets with the primary's answer {@code primary}.
+     *
+     * @param primary what the primary answered; {@code null} when it was not captured
+     */
+    public void submit(MirrorRequest request, PrimaryResponse primary) {
         PendingMirror pending = begin(request);
         if (pending != null) {
+            if (primary != null) {
+                pending.comparePrimary(() -> primary);
+            }
             if (request.bodyLength() > maxBodySize) {
                 pending.skip(Reason.BODY_TOO_LARGE);
             } else {
@@ -129,20 +154,31 @@ public final class Mirror implements AutoCloseable {
         }
     }
 
-    void dispatch(MirrorRequest head, byte[] body, List<TargetLane> chosen, String id) {
+    /** The comparisons of one request, or {@code null} when no engine compares (none of the targets does). */
+    ComparisonRound comparisonRound(MirrorRequest head, String id, PrimaryResponse primary, List<TargetLane> chosen) {
+        if (comparisons == null) {
+            return null;
+        }
+        boolean awaitsControl = chosen.stream().anyMatch(lane -> lane.target().isControl());
+        return new ComparisonRound(comparisons, head, id, primary, inFlight, awaitsControl);
+    }
+
+    void dispatch(MirrorRequest head, byte[] body, List<TargetLane> chosen, String id, ComparisonRound round) {
         try {
             if (closed) {
                 chosen.forEach(lane -> lane.count(Reason.SHUTDOWN));
                 return;
             }
-            if (!inFlight.tryReserve(body.length)) {
+            // The primary's captured answer lives as long as the body: both count against the budget.
+            long held = body.length + (round == null ? 0 : round.primaryBytes());
+            if (!inFlight.tryReserve(held)) {
                 chosen.forEach(lane -> lane.count(Reason.MEMORY_BUDGET));
                 return;
             }
             MirrorRequest copy = head.withBody(body).withHeaders(ShadowHeaders.of(head, id));
-            InFlight.SharedBody shared = inFlight.new SharedBody(body.length, chosen.size());
+            InFlight.SharedBody shared = inFlight.new SharedBody(held, chosen.size());
             for (TargetLane lane : chosen) {
-                lane.dispatch(copy, shared);
+                lane.dispatch(copy, shared, round);
             }
         } catch (RuntimeException e) {
             log.warn("Mirror could not dispatch {}", head, e);
@@ -164,6 +200,19 @@ public final class Mirror implements AutoCloseable {
     /** The largest request body that is mirrored, in bytes. */
     public long maxBodySize() {
         return maxBodySize;
+    }
+
+    /** How many body bytes of an answer, the primary's or a shadow's, are captured for comparison. */
+    public int responseCaptureLimit() {
+        return responseCaptureLimit;
+    }
+
+    /**
+     * What the comparisons of the comparing targets say so far: per target, results, top differing
+     * fields and latency percentiles; the recent mismatches; the noise. Empty when no target compares.
+     */
+    public ComparisonSummary comparisons() {
+        return comparisons == null ? ComparisonSummary.empty() : comparisons.summary();
     }
 
     /** Pauses ({@code false}) or resumes mirroring; paused requests are counted as {@code disabled}. */
@@ -217,6 +266,7 @@ public final class Mirror implements AutoCloseable {
         private Duration drainTimeout = Duration.ofSeconds(5);
         private MeterRegistry meterRegistry = Metrics.globalRegistry;
         private MirrorSink sink;
+        private CompareOptions compareOptions = CompareOptions.defaults();
 
         private Builder() {
         }
@@ -274,7 +324,10 @@ public final class Mirror implements AutoCloseable {
             return this;
         }
 
-        /** How much of each shadow response body is read and kept; default 64 KiB. */
+        /**
+         * How much of each answer's body is read and kept, the shadow's and, for comparing targets,
+         * the primary's; a larger body is not compared ({@code not_comparable}); default 64 KiB.
+         */
         public Builder responseCaptureLimit(int bytes) {
             this.responseCaptureLimit = (int) requireAtLeast(bytes, 0, "responseCaptureLimit");
             return this;
@@ -295,6 +348,15 @@ public final class Mirror implements AutoCloseable {
             return this;
         }
 
+        /**
+         * How the answers of comparing targets ({@link MirrorTarget#compare}) are compared; default
+         * {@link CompareOptions#defaults()}.
+         */
+        public Builder comparison(CompareOptions options) {
+            this.compareOptions = Objects.requireNonNull(options, "comparison");
+            return this;
+        }
+
         /** Replaces the HTTP sender, e.g. with a {@link RecordingSink} in tests. */
         public Builder sink(MirrorSink sink) {
             this.sink = Objects.requireNonNull(sink, "sink");
@@ -304,11 +366,16 @@ public final class Mirror implements AutoCloseable {
         /**
          * Builds the mirror and starts its senders.
          *
-         * @throws IllegalArgumentException if there is no target or two targets share a name
+         * @throws IllegalArgumentException if there is no target, two targets share a name, or more
+         *     than one target is the control
          */
         public Mirror build() {
             if (targets.isEmpty()) {
                 throw new IllegalArgumentException("a mirror needs at least one target");
+            }
+            List<String> controls = targets.stream().filter(MirrorTarget::isControl).map(MirrorTarget::name).toList();
+            if (controls.size() > 1) {
+                throw new IllegalArgumentException("at most one target may be the control, but " + controls + " are");
             }
             Set<String> names = new HashSet<>();
             for (MirrorTarget target : targets) {

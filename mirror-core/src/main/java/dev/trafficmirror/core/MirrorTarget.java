@@ -8,7 +8,8 @@ import java.util.OptionalDouble;
 
 /**
  * A shadow endpoint that receives copies: a name (the {@code target} metric tag), a base URL and,
- * optionally, its own sampling percentage.
+ * optionally, its own sampling percentage, and whether its answers are compared with the primary's
+ * ({@link #compare}), or it is the control target ({@link #control}).
  *
  * <p>The URL is {@code http} or {@code https} with a host, an optional port and an optional base
  * path: with {@code http://reviews-v2:9080/v2}, a request to {@code /reviews/1} is mirrored to
@@ -20,11 +21,19 @@ public final class MirrorTarget {
     private final String name;
     private final String url;
     private final OptionalDouble percentage;
+    private final boolean compare;
+    private final boolean control;
 
     private MirrorTarget(String name, String url, OptionalDouble percentage) {
+        this(name, url, percentage, false, false);
+    }
+
+    private MirrorTarget(String name, String url, OptionalDouble percentage, boolean compare, boolean control) {
         this.name = name;
         this.url = url;
         this.percentage = percentage;
+        this.compare = compare;
+        this.control = control;
     }
 
     /**
@@ -58,7 +67,37 @@ public final class MirrorTarget {
      * @param percent 0 to 100, decimals allowed (0.5 mirrors one request in 200)
      */
     public MirrorTarget percentage(double percent) {
-        return new MirrorTarget(name, url, OptionalDouble.of(checkPercentage(percent, "percentage of target '" + name + "'")));
+        return new MirrorTarget(name, url, OptionalDouble.of(checkPercentage(percent, "percentage of target '" + name + "'")),
+                compare, control);
+    }
+
+    /**
+     * This target with its answers compared with the primary's ({@code true}) or not (the default).
+     * Comparing costs the request thread a capped copy of the primary's answer, so it is off unless
+     * asked for. See {@code dev.trafficmirror.core.compare.CompareOptions}.
+     */
+    public MirrorTarget compare(boolean compare) {
+        return new MirrorTarget(name, url, percentage, compare || control, control);
+    }
+
+    /**
+     * This target as the control ({@code true}): it runs the primary's own version, so whatever
+     * differs between its answers and the primary's is noise (timestamps, random ids), and is not
+     * reported for the other targets. A control is compared too. At most one target is the control;
+     * give it at least the percentage of the targets it serves, so that it sees their requests.
+     */
+    public MirrorTarget control(boolean control) {
+        return new MirrorTarget(name, url, percentage, control || compare, control);
+    }
+
+    /** Whether this target's answers are compared with the primary's (a control's are). */
+    public boolean compares() {
+        return compare;
+    }
+
+    /** Whether this target is the control: the primary's own version, whose differences are noise. */
+    public boolean isControl() {
+        return control;
     }
 
     /** The name, used as the {@code target} metric tag. */
@@ -111,16 +150,17 @@ public final class MirrorTarget {
     @Override
     public boolean equals(Object o) {
         return o instanceof MirrorTarget other && name.equals(other.name) && url.equals(other.url)
-                && percentage.equals(other.percentage);
+                && percentage.equals(other.percentage) && compare == other.compare && control == other.control;
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(name, url, percentage);
+        return Objects.hash(name, url, percentage, compare, control);
     }
 
     @Override
     public String toString() {
-        return name + "=" + url + (percentage.isPresent() ? " (" + percentage.getAsDouble() + "%)" : "");
+        return name + "=" + url + (percentage.isPresent() ? " (" + percentage.getAsDouble() + "%)" : "")
+                + (control ? " [control]" : compare ? " [compare]" : "");
     }
 }

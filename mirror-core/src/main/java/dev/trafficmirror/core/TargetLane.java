@@ -62,29 +62,44 @@ final class TargetLane {
         meters.count(reason);
     }
 
-    /** Queues a copy; never blocks: a full lane drops it and counts {@code queue_full}. */
-    void dispatch(MirrorRequest copy, InFlight.SharedBody body) {
+    /**
+     * Queues a copy; never blocks: a full lane drops it and counts {@code queue_full}.
+     *
+     * @param round the request's comparisons, told how this copy settles; {@code null} when none
+     */
+    void dispatch(MirrorRequest copy, InFlight.SharedBody body, ComparisonRound round) {
         if (closing) {
             meters.count(Reason.SHUTDOWN);
+            unanswered(round);
             body.done();
             return;
         }
         inFlight.copyStarted();
         try {
-            senders.submit(() -> send(copy, body));
+            senders.submit(() -> send(copy, body, round));
         } catch (BulkheadFullException | IllegalStateException full) {
             // IllegalStateException: the pool was shut down between the check above and here.
             meters.count(full instanceof BulkheadFullException ? Reason.QUEUE_FULL : Reason.SHUTDOWN);
+            unanswered(round);
             body.done();
             inFlight.copyFinished();
         }
     }
 
-    private void send(MirrorRequest copy, InFlight.SharedBody body) {
+    private void unanswered(ComparisonRound round) {
+        if (round != null) {
+            round.settled(target, null, 0);
+        }
+    }
+
+    private void send(MirrorRequest copy, InFlight.SharedBody body, ComparisonRound round) {
         long start = System.nanoTime();
+        ShadowResponse response = null;
+        long nanos = 0;
         try {
-            ShadowResponse response = sink.send(target, copy);
-            meters.answered(response.status(), System.nanoTime() - start);
+            response = sink.send(target, copy);
+            nanos = System.nanoTime() - start;
+            meters.answered(response.status(), nanos);
         } catch (Throwable failure) {
             Reason reason = closing ? Reason.SHUTDOWN : classify(failure);
             meters.count(reason);
@@ -93,6 +108,10 @@ final class TargetLane {
                 throw fatal;
             }
         } finally {
+            // Compared here, on this mirror thread, while the copy still counts as in flight.
+            if (round != null) {
+                round.settled(target, response, nanos);
+            }
             body.done();
             inFlight.copyFinished();
         }

@@ -1,0 +1,190 @@
+package dev.trafficmirror.core.compare;
+
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * What the primary answered its client, as captured for comparison: status, headers, the body up to
+ * the capture limit, and how long the primary took.
+ *
+ * <p>A capture says how much of the answer it holds ({@link #capture()}): the whole answer; the
+ * status and headers with an incomplete body (over the limit, or written where the capture could
+ * not see it); or only the status, when the container wrote the answer itself
+ * ({@code sendError}, {@code sendRedirect}).
+ */
+public final class PrimaryResponse {
+
+    /** How much of the primary's answer a capture holds. */
+    public enum Capture {
+        /** Status, headers and the whole body. */
+        COMPLETE,
+        /** Status and headers; the body is incomplete, so it cannot be compared. */
+        BODY_INCOMPLETE,
+        /**
+         * The container wrote the answer ({@code sendError}, {@code sendRedirect}): its body and most
+         * headers are the container's, not the application's, so only the status and the
+         * {@code Location} header are compared.
+         */
+        CONTAINER_ANSWER
+    }
+
+    private static final byte[] NO_BODY = new byte[0];
+
+    private final int status;
+    private final List<Map.Entry<String, String>> headers;
+    private final byte[] body;
+    private final int bodyLength;
+    private final Capture capture;
+    private final String note;
+    private final Duration latency;
+
+    private PrimaryResponse(Builder builder) {
+        this.status = builder.status;
+        this.headers = List.copyOf(builder.headers);
+        this.capture = builder.capture;
+        this.body = capture == Capture.COMPLETE ? builder.body : NO_BODY;
+        this.bodyLength = capture == Capture.COMPLETE ? builder.bodyLength : 0;
+        this.note = builder.note;
+        this.latency = builder.latency;
+    }
+
+    /**
+     * Starts a capture of an answer with the given status.
+     *
+     * @throws IllegalArgumentException if the status is not a 3-digit HTTP status
+     */
+    public static Builder builder(int status) {
+        return new Builder(status);
+    }
+
+    /** The HTTP status code the client got. */
+    public int status() {
+        return status;
+    }
+
+    /** The response headers in order, as far as the capture could see them. */
+    public List<Map.Entry<String, String>> headers() {
+        return headers;
+    }
+
+    /** A read-only view of the captured body bytes; empty unless {@link #capture()} is COMPLETE. */
+    public ByteBuffer body() {
+        return ByteBuffer.wrap(body, 0, bodyLength).slice().asReadOnlyBuffer();
+    }
+
+    /** The number of captured body bytes. */
+    public int bodyLength() {
+        return bodyLength;
+    }
+
+    /** How much of the answer the capture holds. */
+    public Capture capture() {
+        return capture;
+    }
+
+    /** Why the capture is not complete, or {@code null} when it is. */
+    public String note() {
+        return note;
+    }
+
+    /** How long the primary took, from the request reaching the capture to the answer's completion. */
+    public Duration latency() {
+        return latency;
+    }
+
+    byte[] bodyArray() {
+        return body;
+    }
+
+    @Override
+    public String toString() {
+        return "PrimaryResponse{" + status + ", " + bodyLength + " bytes, " + capture
+                + (note == null ? "" : " (" + note + ")") + ", " + latency.toNanos() / 1000 + " us}";
+    }
+
+    /** Builds a {@link PrimaryResponse}. */
+    public static final class Builder {
+        private final int status;
+        private final List<Map.Entry<String, String>> headers = new ArrayList<>();
+        private byte[] body = NO_BODY;
+        private int bodyLength;
+        private Capture capture = Capture.COMPLETE;
+        private String note;
+        private Duration latency = Duration.ZERO;
+
+        private Builder(int status) {
+            if (status < 100 || status > 999) {
+                throw new IllegalArgumentException("status must be a 3-digit HTTP status, was " + status);
+            }
+            this.status = status;
+        }
+
+        /** Adds one header value; call again for repeated headers. */
+        public Builder header(String name, String value) {
+            headers.add(Map.entry(Objects.requireNonNull(name, "header name"), Objects.requireNonNull(value, "header value")));
+            return this;
+        }
+
+        /** Adds headers in order. */
+        public Builder headers(List<Map.Entry<String, String>> more) {
+            for (Map.Entry<String, String> header : more) {
+                header(header.getKey(), header.getValue());
+            }
+            return this;
+        }
+
+        /** The whole body. The array is taken over, not copied: it must not be changed afterwards. */
+        public Builder body(byte[] bytes) {
+            return body(bytes, bytes.length);
+        }
+
+        /**
+         * The whole body: the first {@code length} bytes of {@code bytes}, taken over, not copied, so
+         * that a capture buffer can be handed over without trimming it on the request thread.
+         */
+        public Builder body(byte[] bytes, int length) {
+            Objects.requireNonNull(bytes, "body");
+            if (length < 0 || length > bytes.length) {
+                throw new IllegalArgumentException("body length " + length + " is outside 0.." + bytes.length);
+            }
+            this.body = bytes;
+            this.bodyLength = length;
+            return this;
+        }
+
+        /** The body is incomplete and must not be compared; {@code why} says why, for the reader. */
+        public Builder bodyIncomplete(String why) {
+            return capture(Capture.BODY_INCOMPLETE, why);
+        }
+
+        /** The container wrote the answer ({@code how}: e.g. {@code "sendError"}); only the status is compared. */
+        public Builder containerAnswer(String how) {
+            return capture(Capture.CONTAINER_ANSWER, how);
+        }
+
+        private Builder capture(Capture kind, String why) {
+            this.capture = kind;
+            this.note = Objects.requireNonNull(why, "why");
+            return this;
+        }
+
+        /** How long the primary took; default zero (unknown). */
+        public Builder latency(Duration latency) {
+            Objects.requireNonNull(latency, "latency");
+            if (latency.isNegative()) {
+                throw new IllegalArgumentException("latency must not be negative, was " + latency);
+            }
+            this.latency = latency;
+            return this;
+        }
+
+        /** Builds the capture. */
+        public PrimaryResponse build() {
+            return new PrimaryResponse(this);
+        }
+    }
+}
