@@ -27,6 +27,10 @@ import org.slf4j.LoggerFactory;
  * sees the same request, the same bytes and the same exceptions as without the filter; nothing the
  * mirror does can reach it.
  *
+ * <p>When a target chosen for the request compares answers, the response is wrapped too: the bytes
+ * the application writes are copied (capped) while going to the client unchanged, and the captured
+ * answer is handed to the mirror with the request.
+ *
  * <p>Register it first in the chain (before anything that reads the body), for the {@code REQUEST}
  * and {@code ASYNC} dispatcher types. The filter does not own the mirror: close the mirror when the
  * application stops.
@@ -62,8 +66,13 @@ public final class MirrorFilter implements Filter {
             return;
         }
         TeeRequest tee = new TeeRequest(http, new BodyTee(pending.maxBodySize(), declaredLength));
+        // Only when a chosen target compares answers (null otherwise): the capture costs a copy.
+        CaptureResponse capture = CaptureResponse.forComparison(response, pending);
         try {
-            chain.doFilter(tee, response);
+            chain.doFilter(tee, capture == null ? response : capture);
+            if (capture != null) {
+                capture.applicationReturned(http);
+            }
         } finally {
             afterApplication(http, tee, pending);
         }

@@ -110,9 +110,9 @@ public final class ComparisonEngine {
         String note;
         Set<String> controlPaths = null;
         try {
-            if (primary == null) {
+            if (primary == null || primary.capture() == PrimaryResponse.Capture.UNKNOWN) {
                 result = ComparisonResult.NOT_COMPARABLE;
-                note = "the primary's answer was not captured";
+                note = primary == null ? "the primary's answer was not captured" : primary.note();
             } else {
                 ResponseDiff.Found found = diff.diff(primary, shadow);
                 List<Difference> all = found.differences().list();

@@ -13,8 +13,8 @@ import java.util.Objects;
  *
  * <p>A capture says how much of the answer it holds ({@link #capture()}): the whole answer; the
  * status and headers with an incomplete body (over the limit, or written where the capture could
- * not see it); or only the status, when the container wrote the answer itself
- * ({@code sendError}, {@code sendRedirect}).
+ * not see it); only the status, when the container wrote the answer itself ({@code sendError},
+ * {@code sendRedirect}); or nothing reliable, when the application failed before it answered.
  */
 public final class PrimaryResponse {
 
@@ -29,7 +29,12 @@ public final class PrimaryResponse {
          * headers are the container's, not the application's, so only the status and the
          * {@code Location} header are compared.
          */
-        CONTAINER_ANSWER
+        CONTAINER_ANSWER,
+        /**
+         * Nothing reliable: the application failed (threw) before it answered, and the container's
+         * answer was not known yet when the capture was taken. Nothing is compared.
+         */
+        UNKNOWN
     }
 
     private static final byte[] NO_BODY = new byte[0];
@@ -159,6 +164,11 @@ public final class PrimaryResponse {
         /** The body is incomplete and must not be compared; {@code why} says why, for the reader. */
         public Builder bodyIncomplete(String why) {
             return capture(Capture.BODY_INCOMPLETE, why);
+        }
+
+        /** Nothing about the answer is reliable ({@code why}: e.g. the application threw); nothing is compared. */
+        public Builder unknown(String why) {
+            return capture(Capture.UNKNOWN, why);
         }
 
         /** The container wrote the answer ({@code how}: e.g. {@code "sendError"}); only the status is compared. */

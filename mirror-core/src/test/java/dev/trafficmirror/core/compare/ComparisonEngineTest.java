@@ -257,6 +257,11 @@ class ComparisonEngineTest {
 
         assertThat(comparison.result()).isEqualTo(ComparisonResult.NOT_COMPARABLE);
         assertThat(comparison.note()).isEqualTo("the primary's answer was not captured");
+        Comparison threw = compare(PrimaryResponse.builder(200).unknown("the application threw").build(),
+                shadow(500, utf8("boom")));
+        assertThat(threw.result()).isEqualTo(ComparisonResult.NOT_COMPARABLE);
+        assertThat(threw.differences()).as("not even the status is compared").isEmpty();
+        assertThat(threw.note()).isEqualTo("the application threw");
     }
 
     @Test
