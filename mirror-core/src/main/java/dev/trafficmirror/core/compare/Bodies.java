@@ -3,6 +3,7 @@ package dev.trafficmirror.core.compare;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.HexFormat;
@@ -157,8 +158,28 @@ final class Bodies {
         return Arrays.mismatch(a, 0, aLength, b, 0, bLength);
     }
 
-    /** A short, readable excerpt of a body from just before {@code at}. */
-    static String excerpt(byte[] body, int length, int at, boolean text) {
+    /** The charset a text content type names, or UTF-8. */
+    static Charset charset(String contentType) {
+        if (contentType != null) {
+            for (String parameter : contentType.split(";")) {
+                String trimmed = parameter.trim();
+                if (trimmed.regionMatches(true, 0, "charset=", 0, 8)) {
+                    try {
+                        return Charset.forName(trimmed.substring(8).replace("\"", "").trim());
+                    } catch (IllegalArgumentException e) {
+                        return StandardCharsets.UTF_8;
+                    }
+                }
+            }
+        }
+        return StandardCharsets.UTF_8;
+    }
+
+    /**
+     * A short, readable excerpt of a body from just before {@code at}: decoded with {@code text}
+     * when it is text, in hex when {@code text} is {@code null}.
+     */
+    static String excerpt(byte[] body, int length, int at, Charset text) {
         int from = Math.max(0, Math.min(at, length) - 8);
         int to = Math.min(length, from + EXCERPT);
         StringBuilder out = new StringBuilder().append(length).append(" bytes");
@@ -166,9 +187,9 @@ final class Bodies {
             return out.toString();
         }
         out.append(", from byte ").append(from).append(": ");
-        if (text) {
+        if (text != null) {
             out.append('"');
-            String chunk = new String(body, from, to - from, StandardCharsets.UTF_8);
+            String chunk = new String(body, from, to - from, text);
             for (int i = 0; i < chunk.length(); i++) {
                 char c = chunk.charAt(i);
                 if (c == '"' || c == '\\') {

@@ -77,7 +77,7 @@ final class ResponseDiff {
                 Bodies.header(shadow.headers(), "Content-Encoding"), options.maxDecodedBodySize());
         boolean text = Bodies.isText(primaryType) || Bodies.isText(shadowType);
         if (s.problem() == Bodies.Problem.BROKEN) {
-            out.changed("body", Bodies.excerpt(p.bytes(), p.length(), 0, text), s.message());
+            out.changed("body", Bodies.excerpt(p.bytes(), p.length(), 0, text ? Bodies.charset(primaryType) : null), s.message());
             return null;
         }
         if (!s.ok()) {
@@ -92,7 +92,8 @@ final class ResponseDiff {
         int at = Bodies.firstDifference(p.bytes(), p.length(), s.bytes(), s.length());
         if (at >= 0) {
             text |= json;
-            out.changed("body", Bodies.excerpt(p.bytes(), p.length(), at, text), Bodies.excerpt(s.bytes(), s.length(), at, text));
+            out.changed("body", Bodies.excerpt(p.bytes(), p.length(), at, text ? Bodies.charset(primaryType) : null),
+                    Bodies.excerpt(s.bytes(), s.length(), at, text ? Bodies.charset(shadowType) : null));
         }
         return null;
     }
