@@ -168,6 +168,35 @@ class MirrorComparisonTest {
     }
 
     @Test
+    void shouldNotLetCandidatesWaitForAControlThatWasDropped() throws Exception {
+        answer(candidate, request -> "{\"v\":2}");
+        control.setDispatcher(new Dispatcher() {
+            @Override
+            public MockResponse dispatch(RecordedRequest request) throws InterruptedException {
+                releaseControl.await(10, TimeUnit.SECONDS);
+                return new MockResponse.Builder().code(200).addHeader("Content-Type", "application/json").body("{\"v\":1}").build();
+            }
+        });
+        control.start(0);
+        mirror = Mirror.builder()
+                .target(MirrorTarget.of("v2", candidate.url("/").toString()).compare(true))
+                .target(MirrorTarget.of("v1-control", control.url("/").toString()).control(true))
+                .maxConcurrent(1).queueCapacity(0)
+                .meterRegistry(registry).comparison(CompareOptions.builder().listener(heard::add).build()).build();
+
+        mirror.submit(get("/held"), primary("{\"v\":1}"));
+        await().untilAsserted(() -> assertThat(control.getRequestCount()).isEqualTo(1));
+        await().untilAsserted(() -> assertThat(Meters.count(registry, "v2", Reason.NONE)).isEqualTo(1));
+        mirror.submit(get("/dropped"), primary("{\"v\":1}"));
+
+        await().untilAsserted(() -> assertThat(heard).extracting(Comparison::path).containsExactly("/dropped"));
+        assertThat(Meters.count(registry, "v1-control", Reason.QUEUE_FULL)).isEqualTo(1);
+        releaseControl.countDown();
+        await().untilAsserted(() -> assertThat(heard).extracting(Comparison::path).containsExactly("/dropped", "/held", "/held"));
+        await().untilAsserted(() -> assertThat(registry.get("mirror.buffered").gauge().value()).isZero());
+    }
+
+    @Test
     void shouldCountThePrimarysCapturedAnswerAgainstTheMemoryBudget() throws Exception {
         answer(candidate, request -> "{}");
         mirror = Mirror.builder().target(MirrorTarget.of("v2", candidate.url("/").toString()).compare(true))

@@ -1,20 +1,29 @@
 package dev.trafficmirror.servlet;
 
-import java.util.Arrays;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * The primary's answer body as the application writes it, capped: past the cap nothing more is kept
- * (a body that large is not compared). Unlike the request's {@link BodyTee}, it is cleared when the
- * application resets the response, and it is handed over without trimming, so the request thread
- * pays for one copy of the bytes and no more. Written by whichever thread the application writes
- * on and read once the answer is complete, hence synchronized.
+ * (a body that large is not compared). Bytes go into blocks that are never copied again: no
+ * growing and copying as the body grows, and the blocks are handed over as they are and joined on a
+ * mirror thread, so the request thread pays for exactly one copy of each byte.
+ *
+ * <p>Unlike the request's {@link BodyTee}, it is cleared when the application resets the response.
+ * Written on whichever thread the application writes on and read once the answer is complete,
+ * hence synchronized.
  */
 final class CaptureBuffer {
 
-    private static final int INITIAL_CAPACITY = 512;
+    private static final int FIRST_BLOCK = 1024;
+    private static final int LARGEST_BLOCK = 16 * 1024;
 
     private final int cap;
-    private byte[] buffer;
+    private final List<byte[]> blocks = new ArrayList<>(4);
+    private byte[] current;
+    private int used;
+    private int allocated;
     private int count;
     private boolean overflowed;
 
@@ -24,14 +33,28 @@ final class CaptureBuffer {
 
     synchronized void append(int b) {
         if (reserve(1)) {
-            buffer[count++] = (byte) b;
+            if (current == null || used == current.length) {
+                nextBlock();
+            }
+            current[used++] = (byte) b;
         }
     }
 
     synchronized void append(byte[] bytes, int offset, int length) {
-        if (reserve(length)) {
-            System.arraycopy(bytes, offset, buffer, count, length);
-            count += length;
+        if (!reserve(length)) {
+            return;
+        }
+        int at = offset;
+        int left = length;
+        while (left > 0) {
+            if (current == null || used == current.length) {
+                nextBlock();
+            }
+            int n = Math.min(left, current.length - used);
+            System.arraycopy(bytes, at, current, used, n);
+            used += n;
+            at += n;
+            left -= n;
         }
     }
 
@@ -39,18 +62,23 @@ final class CaptureBuffer {
         if (overflowed) {
             return false;
         }
-        long needed = (long) count + length;
-        if (needed > cap) {
+        if ((long) count + length > cap) {
             overflowed = true;
-            buffer = null;
+            blocks.clear();
+            current = null;
             return false;
         }
-        if (buffer == null || needed > buffer.length) {
-            int current = buffer == null ? 0 : buffer.length;
-            int grown = (int) Math.min(cap, Math.max(needed, Math.max(INITIAL_CAPACITY, 2L * current)));
-            buffer = buffer == null ? new byte[grown] : Arrays.copyOf(buffer, grown);
-        }
+        count += length;
         return true;
+    }
+
+    /** Blocks double in size up to a bound, and never reach past the cap. */
+    private void nextBlock() {
+        int size = Math.min(cap - allocated, Math.min(LARGEST_BLOCK, Math.max(FIRST_BLOCK, allocated)));
+        current = new byte[size];
+        blocks.add(current);
+        allocated += size;
+        used = 0;
     }
 
     /** Whether the body grew past the cap. */
@@ -60,14 +88,21 @@ final class CaptureBuffer {
 
     /** Forgets everything: the application reset the response before it was committed. */
     synchronized void clear() {
-        buffer = null;
+        blocks.clear();
+        current = null;
+        used = 0;
+        allocated = 0;
         count = 0;
         overflowed = false;
     }
 
-    /** The bytes so far, not copied: the array is longer than {@link #size()} and must not be written. */
-    synchronized byte[] array() {
-        return buffer == null ? new byte[0] : buffer;
+    /** The bytes so far, as views of the blocks, not copied: they must not be written. */
+    synchronized List<ByteBuffer> parts() {
+        List<ByteBuffer> parts = new ArrayList<>(blocks.size());
+        for (byte[] block : blocks) {
+            parts.add(ByteBuffer.wrap(block, 0, block == current ? used : block.length));
+        }
+        return parts;
     }
 
     synchronized int size() {

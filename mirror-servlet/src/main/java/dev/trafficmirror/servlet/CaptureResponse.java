@@ -192,7 +192,7 @@ final class CaptureResponse extends HttpServletResponseWrapper {
         } else if (incomplete != null) {
             answer.bodyIncomplete(incomplete);
         } else {
-            answer.body(body.array(), body.size());
+            answer.body(body.parts());
         }
         return answer.build();
     }

@@ -33,12 +33,14 @@ final class CaptureWriter extends PrintWriter {
 
     /** Hands every call to the container's writer, then encodes what it got into the capture. */
     private static final class Tee extends Writer {
-        private static final int CHUNK = 1024;
+        private static final int CHUNK = 2048;
 
         private final PrintWriter container;
         private final CaptureBuffer capture;
         private final CharsetEncoder encoder;
-        private final ByteBuffer encoded = ByteBuffer.allocate(CHUNK);
+        private final ByteBuffer encoded = ByteBuffer.allocate(2 * CHUNK);
+        /** Encoders are fast on arrays and slow on strings: text is copied here first. */
+        private final char[] chars = new char[CHUNK];
         /** A high surrogate whose low half comes in the next write. */
         private char pendingHigh;
 
@@ -55,28 +57,33 @@ final class CaptureWriter extends PrintWriter {
         @Override
         public void write(int c) {
             container.write(c);
-            capture(CharBuffer.wrap(new char[] {(char) c}));
+            chars[0] = (char) c;
+            capture(CharBuffer.wrap(chars, 0, 1));
         }
 
         @Override
-        public void write(char[] chars, int offset, int length) {
-            container.write(chars, offset, length);
-            capture(CharBuffer.wrap(chars, offset, length));
+        public void write(char[] text, int offset, int length) {
+            container.write(text, offset, length);
+            capture(CharBuffer.wrap(text, offset, length));
         }
 
         @Override
         public void write(String text, int offset, int length) {
             container.write(text, offset, length);
-            capture(CharBuffer.wrap(text, offset, offset + length));
+            for (int at = offset, end = offset + length; at < end && !capture.overflowed(); at += CHUNK) {
+                int n = Math.min(CHUNK, end - at);
+                text.getChars(at, at + n, chars, 0);
+                capture(CharBuffer.wrap(chars, 0, n));
+            }
         }
 
-        private void capture(CharBuffer chars) {
+        private void capture(CharBuffer text) {
             if (capture.overflowed()) {
                 return;
             }
-            CharBuffer input = chars;
+            CharBuffer input = text;
             if (pendingHigh != 0) {
-                input = CharBuffer.allocate(chars.remaining() + 1).put(pendingHigh).put(chars).flip();
+                input = CharBuffer.allocate(text.remaining() + 1).put(pendingHigh).put(text).flip();
                 pendingHigh = 0;
             }
             CoderResult result;

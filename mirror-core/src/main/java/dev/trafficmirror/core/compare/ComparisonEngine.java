@@ -114,7 +114,7 @@ public final class ComparisonEngine {
                 result = ComparisonResult.NOT_COMPARABLE;
                 note = primary == null ? "the primary's answer was not captured" : primary.note();
             } else {
-                ResponseDiff.Found found = diff.diff(primary, shadow);
+                ResponseDiff.Found found = diff.diff(request.method(), primary, shadow);
                 List<Difference> all = found.differences().list();
                 int uncollected = found.differences().count() - all.size();
                 if (state.control) {

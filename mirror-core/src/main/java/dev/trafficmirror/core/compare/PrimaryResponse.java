@@ -41,7 +41,8 @@ public final class PrimaryResponse {
 
     private final int status;
     private final List<Map.Entry<String, String>> headers;
-    private final byte[] body;
+    private final List<ByteBuffer> parts;
+    private byte[] body;
     private final int bodyLength;
     private final Capture capture;
     private final String note;
@@ -51,8 +52,10 @@ public final class PrimaryResponse {
         this.status = builder.status;
         this.headers = List.copyOf(builder.headers);
         this.capture = builder.capture;
-        this.body = capture == Capture.COMPLETE ? builder.body : NO_BODY;
-        this.bodyLength = capture == Capture.COMPLETE ? builder.bodyLength : 0;
+        boolean complete = capture == Capture.COMPLETE;
+        this.parts = complete ? builder.parts : null;
+        this.body = complete ? builder.body : NO_BODY;
+        this.bodyLength = complete ? builder.bodyLength : 0;
         this.note = builder.note;
         this.latency = builder.latency;
     }
@@ -78,7 +81,7 @@ public final class PrimaryResponse {
 
     /** A read-only view of the captured body bytes; empty unless {@link #capture()} is COMPLETE. */
     public ByteBuffer body() {
-        return ByteBuffer.wrap(body, 0, bodyLength).slice().asReadOnlyBuffer();
+        return ByteBuffer.wrap(bodyArray(), 0, bodyLength).slice().asReadOnlyBuffer();
     }
 
     /** The number of captured body bytes. */
@@ -101,7 +104,18 @@ public final class PrimaryResponse {
         return latency;
     }
 
-    byte[] bodyArray() {
+    /** The body, its parts joined on first use: off the request thread, which only copied them once. */
+    synchronized byte[] bodyArray() {
+        if (body == null) {
+            byte[] joined = new byte[bodyLength];
+            int at = 0;
+            for (ByteBuffer part : parts) {
+                int length = part.remaining();
+                part.duplicate().get(joined, at, length);
+                at += length;
+            }
+            body = joined;
+        }
         return body;
     }
 
@@ -116,6 +130,7 @@ public final class PrimaryResponse {
         private final int status;
         private final List<Map.Entry<String, String>> headers = new ArrayList<>();
         private byte[] body = NO_BODY;
+        private List<ByteBuffer> parts;
         private int bodyLength;
         private Capture capture = Capture.COMPLETE;
         private String note;
@@ -157,7 +172,27 @@ public final class PrimaryResponse {
                 throw new IllegalArgumentException("body length " + length + " is outside 0.." + bytes.length);
             }
             this.body = bytes;
+            this.parts = null;
             this.bodyLength = length;
+            return this;
+        }
+
+        /**
+         * The whole body, in parts (each from its position to its limit), taken over, not copied:
+         * they are joined only when the body is first compared, on a mirror thread, so that a capture
+         * hands its buffers over without copying them again on the request thread.
+         */
+        public Builder body(List<ByteBuffer> bodyParts) {
+            long length = 0;
+            for (ByteBuffer part : bodyParts) {
+                length += part.remaining();
+            }
+            if (length > Integer.MAX_VALUE - 8) {
+                throw new IllegalArgumentException("body of " + length + " bytes is too large");
+            }
+            this.parts = List.copyOf(bodyParts);
+            this.body = null;
+            this.bodyLength = (int) length;
             return this;
         }
 

@@ -252,6 +252,18 @@ class ComparisonEngineTest {
     }
 
     @Test
+    void shouldNotCompareBodiesThatNeverReachTheWire() {
+        PrimaryResponse written = PrimaryResponse.builder(200).header("Content-Type", "text/plain").body(utf8("dropped")).build();
+        ShadowResponse empty = shadow(200, new byte[0], "Content-Type", "text/plain");
+
+        assertThat(engine.compare(V2, MirrorRequest.builder("HEAD", "/").build(), "id", written, empty, Duration.ZERO, null)
+                .result()).isEqualTo(ComparisonResult.MATCH);
+        assertThat(compare(written, empty).result()).as("the same answers to a GET").isEqualTo(ComparisonResult.MISMATCH);
+        PrimaryResponse notModified = PrimaryResponse.builder(304).body(utf8("dropped")).build();
+        assertThat(compare(notModified, shadow(304, new byte[0])).result()).isEqualTo(ComparisonResult.MATCH);
+    }
+
+    @Test
     void shouldNotCompareWithoutThePrimarysAnswer() {
         Comparison comparison = compare(null, shadowJson("{}"));
 
