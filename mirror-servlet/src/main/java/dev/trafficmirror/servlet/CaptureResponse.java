@@ -144,11 +144,17 @@ final class CaptureResponse extends HttpServletResponseWrapper {
      */
     void applicationReturned(HttpServletRequest request) {
         returned = true;
-        if (request.isAsyncStarted()) {
-            asyncBypass = !wraps(request.getAsyncContext().getResponse());
-        } else {
-            end = System.nanoTime();
+        try {
+            if (request.isAsyncStarted()) {
+                asyncBypass = !wraps(request.getAsyncContext().getResponse());
+                return;
+            }
+        } catch (RuntimeException e) {
+            // Never into the application: an async cycle that cannot be inspected is not trusted.
+            asyncBypass = true;
+            return;
         }
+        end = System.nanoTime();
     }
 
     private boolean wraps(ServletResponse response) {

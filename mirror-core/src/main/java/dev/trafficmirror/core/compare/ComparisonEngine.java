@@ -10,7 +10,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.EnumMap;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -98,7 +97,8 @@ public final class ComparisonEngine {
      * @param primary what the primary answered, or {@code null} when it was not captured
      *     ({@code not_comparable})
      * @param control the same request's comparison for the control target, or {@code null}: the
-     *     fields it found different are noise for this one
+     *     fields it found different are noise for this one (and, being learned by then, on later
+     *     requests too)
      */
     public Comparison compare(MirrorTarget target, MirrorRequest request, String mirrorId, PrimaryResponse primary,
             ShadowResponse shadow, Duration shadowLatency, Comparison control) {
@@ -108,7 +108,6 @@ public final class ComparisonEngine {
         int reportedCount = 0;
         int noiseCount = 0;
         String note;
-        Set<String> controlPaths = null;
         try {
             if (primary == null || primary.capture() == PrimaryResponse.Capture.UNKNOWN) {
                 result = ComparisonResult.NOT_COMPARABLE;
@@ -119,10 +118,10 @@ public final class ComparisonEngine {
                 int uncollected = found.differences().count() - all.size();
                 if (state.control) {
                     noise.learn(all);
-                    controlPaths = all.stream().map(Difference::path).collect(Collectors.toCollection(HashSet::new));
                     reported = all;
                 } else {
-                    Set<String> sameRequest = control == null || control.noisePaths() == null ? Set.of() : control.noisePaths();
+                    Set<String> sameRequest = control == null ? Set.of()
+                            : control.differences().stream().map(Difference::path).collect(Collectors.toSet());
                     reported = new ArrayList<>(all.size());
                     for (Difference difference : all) {
                         if (noise.isNoise(difference.path(), sameRequest)) {
@@ -154,7 +153,7 @@ public final class ComparisonEngine {
         }
         Comparison comparison = new Comparison(target.name(), state.control, request.method(), request.path(), mirrorId,
                 result, reported, reportedCount, noiseCount, primary == null ? 0 : primary.status(), shadow.status(),
-                primary == null ? Duration.ZERO : primary.latency(), shadowLatency, note, Instant.now(), controlPaths);
+                primary == null ? Duration.ZERO : primary.latency(), shadowLatency, note, Instant.now());
         record(target, state, comparison, reported);
         return comparison;
     }
