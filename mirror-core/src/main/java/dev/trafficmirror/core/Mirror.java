@@ -1,5 +1,9 @@
 package dev.trafficmirror.core;
 
+import dev.trafficmirror.core.compare.CompareOptions;
+import dev.trafficmirror.core.compare.ComparisonEngine;
+import dev.trafficmirror.core.compare.ComparisonSummary;
+import dev.trafficmirror.core.compare.PrimaryResponse;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Metrics;
@@ -63,6 +67,8 @@ public final class Mirror implements AutoCloseable {
     private final InFlight inFlight;
     private final MeterRegistry meterRegistry;
     private final Object closeLock = new Object();
+    private final int responseCaptureLimit;
+    private final ComparisonEngine comparisons;
     private volatile boolean enabled = true;
     private volatile boolean closed;
 
@@ -86,6 +92,9 @@ public final class Mirror implements AutoCloseable {
         }
         this.routes = List.copyOf(built);
         this.lanes = routes.stream().map(TargetRoute::lane).toList();
+        this.responseCaptureLimit = builder.responseCaptureLimit;
+        List<MirrorTarget> comparing = builder.targets.stream().filter(MirrorTarget::compares).toList();
+        this.comparisons = comparing.isEmpty() ? null : new ComparisonEngine(builder.compareOptions, registry, comparing);
         Gauge.builder("mirror.inflight", inFlight, InFlight::copies)
                 .description("Copies accepted and not yet finished (queued or being sent)")
                 .register(registry);
@@ -113,8 +122,25 @@ public final class Mirror implements AutoCloseable {
      * {@code primaryStatus}, to the targets that take it. Never blocks and never throws.
      */
     public void submit(MirrorRequest request, int primaryStatus) {
+        submit(request, primaryStatus, null);
+    }
+
+    /**
+     * Mirrors a complete request, like {@link #submit(MirrorRequest, int)}, and compares the answers
+     * of comparing targets with the primary's answer {@code primary}.
+     *
+     * @param primary what the primary answered (its status included); {@code null} when it was not captured
+     */
+    public void submit(MirrorRequest request, PrimaryResponse primary) {
+        submit(request, primary == null ? PendingMirror.UNKNOWN_STATUS : primary.status(), primary);
+    }
+
+    private void submit(MirrorRequest request, int primaryStatus, PrimaryResponse primary) {
         PendingMirror pending = begin(request);
         if (pending != null) {
+            if (primary != null) {
+                pending.comparePrimary(() -> primary);
+            }
             if (pending.needsBody() && request.bodyLength() > maxBodySize) {
                 pending.skip(Reason.BODY_TOO_LARGE);
             } else {
@@ -190,9 +216,24 @@ public final class Mirror implements AutoCloseable {
         return head.withTarget(path, query);
     }
 
-    void dispatch(MirrorRequest head, byte[] body, List<TargetRoute> chosen, String id, int primaryStatus) {
+    /** The comparisons of one request, or {@code null} when no engine compares (none of the targets does). */
+    ComparisonRound comparisonRound(MirrorRequest head, String id, PrimaryResponse primary, List<TargetRoute> chosen) {
+        if (comparisons == null) {
+            return null;
+        }
+        boolean awaitsControl = chosen.stream().anyMatch(route -> route.target().isControl());
+        return new ComparisonRound(comparisons, head, id, primary, inFlight, awaitsControl);
+    }
+
+    /**
+     * Hands the copies to the chosen targets' lanes. Every target is counted once, and a comparing
+     * round is told of every copy that never reaches its shadow, so that no candidate waits for a
+     * control that was refused.
+     */
+    void dispatch(MirrorRequest head, byte[] body, List<TargetRoute> chosen, String id, int primaryStatus,
+            ComparisonRound round) {
         if (closed) {
-            chosen.forEach(route -> route.count(Reason.SHUTDOWN));
+            chosen.forEach(route -> refuse(route, Reason.SHUTDOWN, round, false));
             return;
         }
         // A paused or full target refuses before its copy is built: a dead shadow costs a check.
@@ -200,18 +241,21 @@ public final class Mirror implements AutoCloseable {
         boolean bodyNeeded = false;
         for (TargetRoute route : chosen) {
             if (!route.takesStatus(primaryStatus)) {
-                route.count(Reason.PRIMARY_STATUS);
+                refuse(route, Reason.PRIMARY_STATUS, round, false);
             } else if (route.lane().admit()) {
                 admitted.add(route);
                 bodyNeeded |= route.needsBody();
+            } else {
+                route.lane().unanswered(round);
             }
         }
         if (admitted.isEmpty()) {
             return;
         }
-        long bytes = bodyNeeded ? body.length : 0;
+        // The primary's captured answer lives as long as the body: both count against the budget.
+        long bytes = (bodyNeeded ? body.length : 0) + (round == null ? 0 : round.primaryBytes());
         if (!inFlight.tryReserve(bytes)) {
-            admitted.forEach(route -> route.lane().refuse(Reason.MEMORY_BUDGET));
+            admitted.forEach(route -> refuse(route, Reason.MEMORY_BUDGET, round, true));
             return;
         }
         InFlight.SharedBody shared = inFlight.new SharedBody(bytes, admitted.size());
@@ -221,12 +265,21 @@ public final class Mirror implements AutoCloseable {
                 copy = route.copy(head, body, id);
             } catch (RuntimeException | LinkageError e) {
                 log.warn("Mirror could not make the copy of {} for target '{}'", head, route.target().name(), e);
-                route.lane().refuse(Reason.ERROR);
+                refuse(route, Reason.ERROR, round, true);
                 shared.done();
                 continue;
             }
-            route.lane().dispatch(copy, shared);
+            route.lane().dispatch(copy, shared, round);
         }
+    }
+
+    private static void refuse(TargetRoute route, Reason reason, ComparisonRound round, boolean admitted) {
+        if (admitted) {
+            route.lane().refuse(reason);
+        } else {
+            route.count(reason);
+        }
+        route.lane().unanswered(round);
     }
 
     private void countAll(Reason reason) {
@@ -281,6 +334,19 @@ public final class Mirror implements AutoCloseable {
      */
     public List<TargetStats> stats() {
         return routes.stream().map(route -> route.lane().stats(route.percentage())).toList();
+    }
+
+    /** The most body bytes of an answer, the primary's or a shadow's, that are kept for comparing. */
+    public int responseCaptureLimit() {
+        return responseCaptureLimit;
+    }
+
+    /**
+     * What the comparing targets' answers showed so far: per target counts, top differing fields,
+     * latencies, recent mismatches and the noise a control revealed. Empty when no target compares.
+     */
+    public ComparisonSummary comparisons() {
+        return comparisons == null ? ComparisonSummary.empty() : comparisons.summary();
     }
 
     /** Where this mirror's meters are registered; integrations register theirs there too. */
@@ -351,6 +417,7 @@ public final class Mirror implements AutoCloseable {
         private int queueCapacity = 1000;
         private long maxBufferedBytes = 64L << 20;
         private int responseCaptureLimit = 64 << 10;
+        private CompareOptions compareOptions = CompareOptions.defaults();
         private Duration drainTimeout = Duration.ofSeconds(5);
         private TargetBreaker.Settings breaker = TargetBreaker.Settings.DEFAULT;
         private MeterRegistry meterRegistry = Metrics.globalRegistry;
@@ -442,7 +509,10 @@ public final class Mirror implements AutoCloseable {
             return this;
         }
 
-        /** How much of each shadow response body is read and kept; default 64 KiB. */
+        /**
+         * How much of each answer's body is read and kept, the shadow's and, for comparing targets,
+         * the primary's; a larger body is not compared ({@code not_comparable}); default 64 KiB.
+         */
         public Builder responseCaptureLimit(int bytes) {
             this.responseCaptureLimit = (int) requireAtLeast(bytes, 0, "responseCaptureLimit");
             return this;
@@ -484,6 +554,15 @@ public final class Mirror implements AutoCloseable {
             return this;
         }
 
+        /**
+         * How the answers of comparing targets ({@link MirrorTarget#compare}) are compared; default
+         * {@link CompareOptions#defaults()}.
+         */
+        public Builder comparison(CompareOptions options) {
+            this.compareOptions = Objects.requireNonNull(options, "comparison");
+            return this;
+        }
+
         /** Replaces the HTTP sender, e.g. with a {@link RecordingSink} in tests. */
         public Builder sink(MirrorSink sink) {
             this.sink = Objects.requireNonNull(sink, "sink");
@@ -493,11 +572,16 @@ public final class Mirror implements AutoCloseable {
         /**
          * Builds the mirror and starts its senders.
          *
-         * @throws IllegalArgumentException if there is no target or two targets share a name
+         * @throws IllegalArgumentException if there is no target, two targets share a name, or more
+         *     than one target is the control
          */
         public Mirror build() {
             if (targets.isEmpty()) {
                 throw new IllegalArgumentException("a mirror needs at least one target");
+            }
+            List<String> controls = targets.stream().filter(MirrorTarget::isControl).map(MirrorTarget::name).toList();
+            if (controls.size() > 1) {
+                throw new IllegalArgumentException("at most one target may be the control, but " + controls + " are");
             }
             Set<String> names = new HashSet<>();
             for (MirrorTarget target : targets) {

@@ -14,7 +14,9 @@ import okhttp3.HttpUrl;
  * A shadow endpoint that receives copies: a name (the {@code target} metric tag), a base URL and,
  * optionally, settings of its own that override the mirror's: percentage, sampling, conditions,
  * header rules, whether it wants only copies of requests the primary answered in some way, and
- * whether it gets the body at all. Immutable: every setting returns a new target.
+ * whether it gets the body at all, and whether its answers are compared with the primary's
+ * ({@link #compare}) or it is the control target ({@link #control}). Immutable: every setting
+ * returns a new target.
  *
  * <pre>{@code
  * Mirror.builder()
@@ -43,9 +45,12 @@ public final class MirrorTarget {
     private final IntPredicate primaryStatus;
     private final HeaderRules headers;
     private final boolean headersOnly;
+    private final boolean compare;
+    private final boolean control;
 
     private MirrorTarget(String name, String url, OptionalDouble percentage, Sampling sampling,
-            Predicate<MirrorRequest> condition, IntPredicate primaryStatus, HeaderRules headers, boolean headersOnly) {
+            Predicate<MirrorRequest> condition, IntPredicate primaryStatus, HeaderRules headers, boolean headersOnly,
+            boolean compare, boolean control) {
         this.name = name;
         this.url = url;
         this.percentage = percentage;
@@ -54,6 +59,8 @@ public final class MirrorTarget {
         this.primaryStatus = primaryStatus;
         this.headers = headers;
         this.headersOnly = headersOnly;
+        this.compare = compare;
+        this.control = control;
     }
 
     /**
@@ -64,7 +71,7 @@ public final class MirrorTarget {
     public static MirrorTarget of(String url) {
         URI uri = parse(url);
         return new MirrorTarget(uri.getPort() < 0 ? uri.getHost() : uri.getHost() + ":" + uri.getPort(),
-                stripTrailingSlash(url), OptionalDouble.empty(), null, null, null, null, false);
+                stripTrailingSlash(url), OptionalDouble.empty(), null, null, null, null, false, false, false);
     }
 
     /**
@@ -78,7 +85,7 @@ public final class MirrorTarget {
             throw new IllegalArgumentException("target name must not be blank");
         }
         parse(url);
-        return new MirrorTarget(name, stripTrailingSlash(url), OptionalDouble.empty(), null, null, null, null, false);
+        return new MirrorTarget(name, stripTrailingSlash(url), OptionalDouble.empty(), null, null, null, null, false, false, false);
     }
 
     /**
@@ -90,13 +97,13 @@ public final class MirrorTarget {
     public MirrorTarget percentage(double percent) {
         return new MirrorTarget(name, url,
                 OptionalDouble.of(checkPercentage(percent, "percentage of target '" + name + "'")),
-                sampling, condition, primaryStatus, headers, headersOnly);
+                sampling, condition, primaryStatus, headers, headersOnly, compare, control);
     }
 
     /** This target with its own sampling strategy, overriding {@link Mirror.Builder#sampling}. */
     public MirrorTarget sampling(Sampling strategy) {
         return new MirrorTarget(name, url, percentage, Objects.requireNonNull(strategy, "sampling"),
-                condition, primaryStatus, headers, headersOnly);
+                condition, primaryStatus, headers, headersOnly, compare, control);
     }
 
     /**
@@ -108,7 +115,7 @@ public final class MirrorTarget {
         Objects.requireNonNull(requestCondition, "condition");
         return new MirrorTarget(name, url, percentage, sampling,
                 condition == null ? requestCondition : condition.and(requestCondition),
-                primaryStatus, headers, headersOnly);
+                primaryStatus, headers, headersOnly, compare, control);
     }
 
     /**
@@ -118,13 +125,13 @@ public final class MirrorTarget {
      */
     public MirrorTarget primaryStatus(IntPredicate status) {
         return new MirrorTarget(name, url, percentage, sampling, condition,
-                Objects.requireNonNull(status, "primaryStatus"), headers, headersOnly);
+                Objects.requireNonNull(status, "primaryStatus"), headers, headersOnly, compare, control);
     }
 
     /** This target with its own header and Host rules, replacing {@link Mirror.Builder#headers}. */
     public MirrorTarget headers(HeaderRules rules) {
         return new MirrorTarget(name, url, percentage, sampling, condition, primaryStatus,
-                Objects.requireNonNull(rules, "headers"), headersOnly);
+                Objects.requireNonNull(rules, "headers"), headersOnly, compare, control);
     }
 
     /**
@@ -134,7 +141,39 @@ public final class MirrorTarget {
      * When every target picked for a request is headers-only, the body is not even teed.
      */
     public MirrorTarget headersOnly(boolean withoutBody) {
-        return new MirrorTarget(name, url, percentage, sampling, condition, primaryStatus, headers, withoutBody);
+        return new MirrorTarget(name, url, percentage, sampling, condition, primaryStatus, headers, withoutBody,
+                compare, control);
+    }
+
+    /**
+     * This target with its answers compared with the primary's ({@code true}) or not (the default).
+     * Comparing costs the request thread a capped copy of the primary's answer, so it is off unless
+     * asked for. See {@code dev.trafficmirror.core.compare.CompareOptions}.
+     */
+    public MirrorTarget compare(boolean compareAnswers) {
+        return new MirrorTarget(name, url, percentage, sampling, condition, primaryStatus, headers, headersOnly,
+                compareAnswers || control, control);
+    }
+
+    /**
+     * This target as the control ({@code true}): it runs the primary's own version, so whatever
+     * differs between its answers and the primary's is noise (timestamps, random ids), and is not
+     * reported for the other targets. A control is compared too. At most one target is the control;
+     * give it at least the percentage of the targets it serves, so that it sees their requests.
+     */
+    public MirrorTarget control(boolean isControl) {
+        return new MirrorTarget(name, url, percentage, sampling, condition, primaryStatus, headers, headersOnly,
+                isControl || compare, isControl);
+    }
+
+    /** Whether this target's answers are compared with the primary's (a control's are). */
+    public boolean compares() {
+        return compare;
+    }
+
+    /** Whether this target is the control: the primary's own version, whose differences are noise. */
+    public boolean isControl() {
+        return control;
     }
 
     /** The name, used as the {@code target} metric tag. */
@@ -224,17 +263,20 @@ public final class MirrorTarget {
         return o instanceof MirrorTarget other && name.equals(other.name) && url.equals(other.url)
                 && percentage.equals(other.percentage) && Objects.equals(sampling, other.sampling)
                 && Objects.equals(condition, other.condition) && Objects.equals(primaryStatus, other.primaryStatus)
-                && Objects.equals(headers, other.headers) && headersOnly == other.headersOnly;
+                && Objects.equals(headers, other.headers) && headersOnly == other.headersOnly
+                && compare == other.compare && control == other.control;
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(name, url, percentage, sampling, condition, primaryStatus, headers, headersOnly);
+        return Objects.hash(name, url, percentage, sampling, condition, primaryStatus, headers, headersOnly, compare,
+                control);
     }
 
     @Override
     public String toString() {
         return name + "=" + url + (percentage.isPresent() ? " (" + percentage.getAsDouble() + "%)" : "")
-                + (sampling != null ? " " + sampling : "") + (headersOnly ? " headers-only" : "");
+                + (sampling != null ? " " + sampling : "") + (headersOnly ? " headers-only" : "")
+                + (control ? " [control]" : compare ? " [compare]" : "");
     }
 }

@@ -1,7 +1,12 @@
 package dev.trafficmirror.core;
 
+import dev.trafficmirror.core.compare.PrimaryResponse;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A mirror decided for a request whose body has not been read yet: {@link Mirror#begin} picked its
@@ -9,6 +14,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * lets the application answer, then calls {@link #send} with the body and the primary's status, or
  * {@link #skip} with the reason it cannot. Exactly one of them takes effect; later calls are
  * ignored. Neither blocks or throws.
+ *
+ * <p>When a chosen target compares answers ({@link #compares()}), the integration captures the
+ * primary's answer and hands it over with {@link #comparePrimary} before {@code send}.
  */
 public final class PendingMirror {
 
@@ -16,6 +24,7 @@ public final class PendingMirror {
     static final int UNKNOWN_STATUS = -1;
 
     private static final byte[] NO_BODY = new byte[0];
+    private static final Logger log = LoggerFactory.getLogger(Mirror.class);
 
     private final Mirror mirror;
     private final MirrorRequest head;
@@ -23,6 +32,7 @@ public final class PendingMirror {
     private final String id;
     private final boolean needsBody;
     private final AtomicBoolean finished = new AtomicBoolean();
+    private volatile Supplier<PrimaryResponse> primary;
 
     PendingMirror(Mirror mirror, MirrorRequest head, List<TargetRoute> routes, String id) {
         this.mirror = mirror;
@@ -51,6 +61,33 @@ public final class PendingMirror {
     }
 
     /**
+     * Whether a chosen target compares its answers with the primary's: only then is the primary's
+     * answer worth capturing.
+     */
+    public boolean compares() {
+        for (TargetRoute route : routes) {
+            if (route.target().compares()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** The most body bytes of the primary's answer worth capturing: more cannot be compared. */
+    public int responseCaptureLimit() {
+        return mirror.responseCaptureLimit();
+    }
+
+    /**
+     * Says where to get the primary's captured answer: {@link #send} calls {@code capture} once, on
+     * its own thread, once the application has answered. Without it, comparing targets count the
+     * request as {@code not_comparable}.
+     */
+    public void comparePrimary(Supplier<PrimaryResponse> capture) {
+        this.primary = capture;
+    }
+
+    /**
      * Hands the request, with its complete body, to the targets' senders, without the primary's
      * status: targets restricted to some primary statuses skip it ({@code primary_status}).
      *
@@ -69,9 +106,36 @@ public final class PendingMirror {
      */
     public void send(byte[] body, int primaryStatus) {
         if (finished.compareAndSet(false, true)) {
-            mirror.dispatch(head, body == null ? NO_BODY : body, routes, id,
-                    primaryStatus >= 100 && primaryStatus <= 999 ? primaryStatus : UNKNOWN_STATUS);
+            ComparisonRound round = compares() ? mirror.comparisonRound(head, id, capturedPrimary(), routes) : null;
+            mirror.dispatch(head, body == null ? NO_BODY : body, round == null ? routes : controlFirst(), id,
+                    primaryStatus >= 100 && primaryStatus <= 999 ? primaryStatus : UNKNOWN_STATUS, round);
         }
+    }
+
+    private PrimaryResponse capturedPrimary() {
+        Supplier<PrimaryResponse> capture = primary;
+        if (capture == null) {
+            return null;
+        }
+        try {
+            return capture.get();
+        } catch (RuntimeException e) {
+            log.warn("Mirror could not capture the primary's answer to {}", head, e);
+            return null;
+        }
+    }
+
+    /** The control is dispatched first, so that no candidate can ever wait for it on a request thread. */
+    private List<TargetRoute> controlFirst() {
+        List<TargetRoute> ordered = new ArrayList<>(routes.size());
+        for (TargetRoute route : routes) {
+            if (route.target().isControl()) {
+                ordered.add(0, route);
+            } else {
+                ordered.add(route);
+            }
+        }
+        return ordered;
     }
 
     /**

@@ -57,6 +57,11 @@ public final class ShadowResponse {
         return body.clone();
     }
 
+    /** The number of captured body bytes. */
+    public int bodyLength() {
+        return body.length;
+    }
+
     /** Whether the shadow's body was longer than what was captured. */
     public boolean truncated() {
         return truncated;

@@ -99,22 +99,35 @@ final class TargetLane {
     /**
      * Queues an admitted copy; never blocks and never throws: a lane that filled up since drops it
      * ({@code queue_full}).
+     *
+     * @param round the request's comparisons, told how this copy settles; {@code null} when none
      */
-    void dispatch(MirrorRequest copy, InFlight.SharedBody body) {
+    void dispatch(MirrorRequest copy, InFlight.SharedBody body, ComparisonRound round) {
         inFlight.copyStarted();
         try {
-            senders.submit(() -> send(copy, body));
+            senders.submit(() -> send(copy, body, round));
         } catch (RuntimeException rejected) {
             // A pool shut down by close() also rejects; that copy is a shutdown, not a full queue.
             breaker.release();
             meters.count(closing ? Reason.SHUTDOWN
                     : rejected instanceof BulkheadFullException ? Reason.QUEUE_FULL : Reason.ERROR);
+            unanswered(round);
             body.done();
             inFlight.copyFinished();
         }
     }
 
-    private void send(MirrorRequest copy, InFlight.SharedBody body) {
+    /** A copy that never reached the shadow: candidates waiting for this (control) target go on. */
+    void unanswered(ComparisonRound round) {
+        if (round != null) {
+            round.settled(target, null, 0);
+        }
+    }
+
+    private void send(MirrorRequest copy, InFlight.SharedBody body, ComparisonRound round) {
+        ShadowResponse response = null;
+        long nanos = 0;
+        long start = System.nanoTime();
         try {
             if (closing) {
                 breaker.release();
@@ -123,15 +136,21 @@ final class TargetLane {
                 // Queued before the target was paused: not worth a sender's time any more.
                 meters.count(Reason.CIRCUIT_OPEN);
             } else {
-                deliver(copy);
+                response = deliver(copy);
+                nanos = System.nanoTime() - start;
             }
         } finally {
+            // Compared here, on this mirror thread, while the copy still counts as in flight.
+            if (round != null) {
+                round.settled(target, response, nanos);
+            }
             body.done();
             inFlight.copyFinished();
         }
     }
 
-    private void deliver(MirrorRequest copy) {
+    /** Sends one copy; its answer, or {@code null} when it failed (counted, logged, told to the breaker). */
+    private ShadowResponse deliver(MirrorRequest copy) {
         // The breaker learns of each result before it is counted: whoever sees the count sees the breaker's state.
         long start = System.nanoTime();
         try {
@@ -139,6 +158,7 @@ final class TargetLane {
             long took = System.nanoTime() - start;
             breaker.answered(took);
             meters.answered(response.status(), took);
+            return response;
         } catch (Throwable failure) {
             Reason reason = closing ? Reason.SHUTDOWN : classify(failure);
             if (reason.outcome() == Outcome.FAILED) {
@@ -156,6 +176,7 @@ final class TargetLane {
             if (failure instanceof VirtualMachineError fatal) {
                 throw fatal;
             }
+            return null;
         }
     }
 

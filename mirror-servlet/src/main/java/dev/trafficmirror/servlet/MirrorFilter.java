@@ -83,8 +83,11 @@ public final class MirrorFilter implements Filter {
             chain.doFilter(request, response);
             return;
         }
+        // Only when a chosen target compares answers (null otherwise): the capture costs a copy.
+        CaptureResponse capture = CaptureResponse.forComparison(response, pending);
+        ServletResponse answer = capture == null ? response : capture;
         if (!pending.needsBody()) {
-            headersOnly(request, response, chain, pending);
+            headersOnly(request, answer, chain, pending, capture);
             return;
         }
         long cap = Math.min(pending.maxBodySize(), LARGEST_ARRAY);
@@ -96,7 +99,7 @@ public final class MirrorFilter implements Filter {
         }
         TeedBody body = new TeedBody(request, response, pending,
                 new BodyTee(cap, bodyLength(request, declaredLength)), asyncBodies, rebuilt);
-        run(new TeeRequest(request, body), request, response, chain, body);
+        run(new TeeRequest(request, body), request, answer, chain, body, capture);
     }
 
     /**
@@ -113,16 +116,19 @@ public final class MirrorFilter implements Filter {
         }
         // startAsync(request, response) with the tee (or a wrapper of it) dispatches that request.
         ServletRequest dispatched = isTeed(request) ? request : new TeeRequest(request, body);
-        run(dispatched, request, response, chain, body);
+        run(dispatched, request, response, chain, body, null);
     }
 
     private static void run(ServletRequest dispatched, HttpServletRequest request, ServletResponse response,
-            FilterChain chain, TeedBody body) throws IOException, ServletException {
+            FilterChain chain, TeedBody body, CaptureResponse capture) throws IOException, ServletException {
         int asyncStarts = body.asyncStarts();
         boolean threw = true;
         try {
             chain.doFilter(dispatched, response);
             threw = false;
+            if (capture != null) {
+                capture.applicationReturned(request);
+            }
         } finally {
             body.dispatchReturned(request, asyncStarts, threw);
         }
@@ -130,11 +136,14 @@ public final class MirrorFilter implements Filter {
 
     /** Every target picked is headers-only: no tee; the copy goes once the application is done. */
     private static void headersOnly(HttpServletRequest request, ServletResponse response, FilterChain chain,
-            PendingMirror pending) throws IOException, ServletException {
+            PendingMirror pending, CaptureResponse capture) throws IOException, ServletException {
         boolean threw = true;
         try {
             chain.doFilter(request, response);
             threw = false;
+            if (capture != null) {
+                capture.applicationReturned(request);
+            }
         } finally {
             try {
                 if (request.isAsyncStarted()) {
