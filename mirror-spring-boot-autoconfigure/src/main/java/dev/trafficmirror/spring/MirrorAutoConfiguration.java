@@ -68,6 +68,7 @@ public class MirrorAutoConfiguration {
                 .maxBufferedBytes(properties.getMaxBufferedBytes().toBytes())
                 .responseCaptureLimit((int) properties.getResponseCaptureLimit().toBytes())
                 .drainTimeout(properties.getDrainTimeout());
+        properties.getCircuitBreaker().applyTo(builder);
         List<String> actuator = properties.isExcludeManagementEndpoints()
                 ? ActuatorPaths.onApplicationPort(environment, resources.getClassLoader()) : List.of();
         properties.requestCondition(actuator).ifPresent(builder::condition);

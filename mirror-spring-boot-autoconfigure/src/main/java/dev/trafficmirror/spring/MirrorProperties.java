@@ -148,6 +148,9 @@ public class MirrorProperties implements Validator {
     /** How a copy's headers and Host differ from the request's. */
     private final Headers headers = new Headers();
 
+    /** When a target that keeps failing is paused, and for how long; each target has its own breaker. */
+    private final CircuitBreaker circuitBreaker = new CircuitBreaker();
+
     public boolean isEnabled() {
         return enabled;
     }
@@ -305,6 +308,10 @@ public class MirrorProperties implements Validator {
         return headers;
     }
 
+    public CircuitBreaker getCircuitBreaker() {
+        return circuitBreaker;
+    }
+
     /**
      * Every target, {@code mirror.target} first, as the core names them, each with its own
      * settings. Call only on validated properties.
@@ -375,6 +382,7 @@ public class MirrorProperties implements Validator {
         view.put("max-buffered-bytes", maxBufferedBytes.toString());
         view.put("response-capture-limit", responseCaptureLimit.toString());
         view.put("drain-timeout", drainTimeout.toString());
+        view.put("circuit-breaker", circuitBreaker.describe());
         return view;
     }
 
@@ -675,6 +683,76 @@ public class MirrorProperties implements Validator {
                 throw new IllegalArgumentException("must be " + what + ", was '" + name + "'");
             }
             return name;
+        }
+    }
+
+    /**
+     * When a target that keeps failing is paused: {@code mirror.circuit-breaker.*}, the same for
+     * every target, each with a breaker of its own. Only failed copies count (timeout, connect,
+     * tls, io, error); a shadow that answers, whatever the status, is not failing.
+     */
+    public static class CircuitBreaker {
+
+        /**
+         * Whether a target that keeps failing is paused. When false, every copy is sent, however the
+         * previous ones ended.
+         */
+        private boolean enabled = true;
+
+        /**
+         * Consecutive failed copies (timeout, connect, tls, io, error) after which a target is
+         * paused; its copies are then counted as circuit_open. Any answer, 5xx included, is no failure.
+         */
+        private int failures = 10;
+
+        /**
+         * How long a paused target stays paused; then one copy probes it, and the target resumes if
+         * that copy is answered, or stays paused for another cool-down.
+         */
+        private Duration coolDown = Duration.ofSeconds(10);
+
+        public boolean isEnabled() {
+            return enabled;
+        }
+
+        public void setEnabled(boolean enabled) {
+            this.enabled = enabled;
+        }
+
+        public int getFailures() {
+            return failures;
+        }
+
+        public void setFailures(int failures) {
+            if (failures < 1) {
+                throw new IllegalArgumentException("must be at least 1 (consecutive failed copies), was " + failures);
+            }
+            this.failures = failures;
+        }
+
+        public Duration getCoolDown() {
+            return coolDown;
+        }
+
+        public void setCoolDown(Duration coolDown) {
+            this.coolDown = checkPositive(coolDown);
+        }
+
+        /** Sets the builder's breaker: these settings, or none. */
+        void applyTo(Mirror.Builder builder) {
+            if (enabled) {
+                builder.circuitBreaker(failures, coolDown);
+            } else {
+                builder.noCircuitBreaker();
+            }
+        }
+
+        Map<String, Object> describe() {
+            Map<String, Object> view = new LinkedHashMap<>();
+            view.put("enabled", enabled);
+            view.put("failures", failures);
+            view.put("cool-down", coolDown.toString());
+            return view;
         }
     }
 

@@ -62,7 +62,8 @@ class ConfigurationMetadataTest {
                 "mirror.exclude-management-endpoints", "mirror.methods", "mirror.primary-status",
                 "mirror.sampling.strategy", "mirror.sampling.header", "mirror.sampling.cookie",
                 "mirror.sampling.query-parameter", "mirror.headers.remove", "mirror.headers.set", "mirror.headers.add",
-                "mirror.headers.host", "mirror.headers.host-value");
+                "mirror.headers.host", "mirror.headers.host-value", "mirror.circuit-breaker.enabled",
+                "mirror.circuit-breaker.failures", "mirror.circuit-breaker.cool-down");
         assertThat(byName).containsOnlyKeys(expected);
         assertThat(endpointProperties).contains("management.endpoint.mirror.access");
         assertThat(expected).allSatisfy(name -> assertThat(byName.get(name).path("description").asText())
@@ -74,6 +75,10 @@ class ConfigurationMetadataTest {
         assertThat(byName.get("mirror.exclude-management-endpoints").get("defaultValue").asBoolean()).isTrue();
         assertThat(byName.get("mirror.sampling.strategy").get("defaultValue").asText()).isEqualTo("random");
         assertThat(byName.get("mirror.headers.host").get("defaultValue").asText()).isEqualTo("target");
+        assertThat(byName.get("mirror.circuit-breaker.enabled").get("defaultValue").asBoolean()).isTrue();
+        assertThat(byName.get("mirror.circuit-breaker.failures").get("defaultValue").asInt()).isEqualTo(10);
+        assertThat(byName.get("mirror.circuit-breaker.cool-down").get("defaultValue").asText()).isEqualTo("10s");
+        assertThat(byName.get("mirror.circuit-breaker.cool-down").get("type").asText()).isEqualTo("java.time.Duration");
     }
 
     @Test

@@ -17,6 +17,7 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import jakarta.servlet.DispatcherType;
 import jakarta.servlet.Filter;
 import java.io.IOException;
+import java.net.ConnectException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.time.Duration;
@@ -172,6 +173,56 @@ class MirrorAutoConfigurationTest {
                         await().atMost(Duration.ofSeconds(5))
                                 .untilAsserted(() -> assertThat(stats(mirror).count(Reason.TIMEOUT)).isEqualTo(1));
                     });
+        }
+    }
+
+    @Test
+    void shouldPauseAFailingTargetAsTheCircuitBreakerPropertiesSay() {
+        MirrorSink refusing = (target, request) -> {
+            throw new ConnectException("refused");
+        };
+        WebApplicationContextRunner failing = web.withPropertyValues("mirror.target=http://shadow")
+                .withBean(MirrorCustomizer.class, () -> builder -> builder.sink(refusing));
+
+        failing.withPropertyValues("mirror.circuit-breaker.failures=2", "mirror.circuit-breaker.cool-down=1m")
+                .run(context -> {
+                    Mirror mirror = context.getBean(Mirror.class);
+                    failOneByOne(mirror, 2);
+                    mirror.submit(post(1));
+                    mirror.submit(post(1));
+                    assertThat(stats(mirror).count(Reason.CIRCUIT_OPEN)).isEqualTo(2);
+                    assertThat(stats(mirror).count(Reason.CONNECT)).isEqualTo(2);
+                });
+
+        failing.withPropertyValues("mirror.circuit-breaker.failures=1", "mirror.circuit-breaker.cool-down=200ms")
+                .run(context -> {
+                    Mirror mirror = context.getBean(Mirror.class);
+                    failOneByOne(mirror, 1);
+                    mirror.submit(post(1));
+                    assertThat(stats(mirror).count(Reason.CIRCUIT_OPEN)).isEqualTo(1);
+                    // Requests keep coming, one per poll: once the cool-down is over, one of them probes
+                    // (the default cool-down, 10 s, would not let it through in time).
+                    await().atMost(Duration.ofSeconds(3)).pollInterval(Duration.ofMillis(50)).until(() -> {
+                        mirror.submit(post(1));
+                        return stats(mirror).count(Reason.CONNECT) == 2;
+                    });
+                });
+
+        // More failures than the default breaker (10) takes, and none of them pauses the target.
+        failing.withPropertyValues("mirror.circuit-breaker.enabled=false").run(context -> {
+            Mirror mirror = context.getBean(Mirror.class);
+            failOneByOne(mirror, 12);
+            assertThat(stats(mirror).count(Reason.CIRCUIT_OPEN)).isZero();
+        });
+    }
+
+    /** Submits {@code copies} copies, each once the previous one has failed, so the breaker has seen it. */
+    private static void failOneByOne(Mirror mirror, int copies) {
+        for (int i = 1; i <= copies; i++) {
+            mirror.submit(post(1));
+            long failed = i;
+            await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(5))
+                    .untilAsserted(() -> assertThat(stats(mirror).count(Reason.CONNECT)).isEqualTo(failed));
         }
     }
 

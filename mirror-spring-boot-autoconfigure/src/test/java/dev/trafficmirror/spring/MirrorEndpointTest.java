@@ -134,7 +134,18 @@ class MirrorEndpointTest {
         exposed.run(context -> assertThat(context.getBean(MirrorEndpoint.class).report().properties())
                 .containsEntry("sampling", Map.of("strategy", "random"))
                 .containsEntry("headers", Map.of("remove", List.of(), "set", List.of(), "add", List.of(), "host", "target"))
-                .containsEntry("methods", List.of()));
+                .containsEntry("methods", List.of())
+                .containsEntry("circuit-breaker", Map.of("enabled", true, "failures", 10, "cool-down", "PT10S")));
+    }
+
+    @Test
+    void shouldShowTheCircuitBreakerSettings() {
+        exposed.withPropertyValues("mirror.circuit-breaker.failures=3", "mirror.circuit-breaker.cool-down=1m")
+                .run(context -> assertThat(context.getBean(MirrorEndpoint.class).report().properties())
+                        .containsEntry("circuit-breaker", Map.of("enabled", true, "failures", 3, "cool-down", "PT1M")));
+        exposed.withPropertyValues("mirror.circuit-breaker.enabled=false")
+                .run(context -> assertThat(context.getBean(MirrorEndpoint.class).report().properties())
+                        .containsEntry("circuit-breaker", Map.of("enabled", false, "failures", 10, "cool-down", "PT10S")));
     }
 
     @Test
