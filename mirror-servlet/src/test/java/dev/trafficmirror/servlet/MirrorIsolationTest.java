@@ -121,14 +121,17 @@ class MirrorIsolationTest {
         HostileShadow shadow = shadow(Behaviour.RESET_MID_RESPONSE);
         start(kind, shadow.url(), b -> b.circuitBreaker(5, Duration.ofMillis(300)).maxConcurrent(1));
         byte[] body = {1, 2, 3};
+        long start = System.nanoTime();
 
         for (int i = 0; i < 50; i++) {
             post(body);
         }
 
         soon().until(() -> count(Reason.IO) + count(Reason.CIRCUIT_OPEN) == 50);
-        assertThat(count(Reason.IO)).as("failed copies, probes included").isBetween(5.0, 15.0);
-        assertThat(count(Reason.CIRCUIT_OPEN)).isGreaterThanOrEqualTo(35);
+        // Five failures open it; then at most one probe per 300 ms cool-down, however slow the machine.
+        double probes = Math.ceil((System.nanoTime() - start) / 300e6) + 1;
+        assertThat(count(Reason.IO)).as("failed copies, probes included").isBetween(5.0, 5.0 + probes);
+        assertThat(count(Reason.CIRCUIT_OPEN)).isGreaterThanOrEqualTo(45 - probes);
         assertThat(shadow.requests()).as("skipped copies never reach the shadow").isEqualTo((int) count(Reason.IO));
 
         shadow.become(Behaviour.ANSWER);
@@ -156,7 +159,8 @@ class MirrorIsolationTest {
             post(new byte[] {(byte) i});
         }
         soon().until(() -> shadow.requests() == 2);
-        assertThat(gauge("mirror.inflight")).as("two sending, six queued").isEqualTo(8);
+        // Jetty answers the client once Content-Length bytes are out, before the filter hands over the copy.
+        soon().untilAsserted(() -> assertThat(gauge("mirror.inflight")).as("two sending, six queued").isEqualTo(8));
 
         long start = System.nanoTime();
         mirror.close(Duration.ofMillis(200));
