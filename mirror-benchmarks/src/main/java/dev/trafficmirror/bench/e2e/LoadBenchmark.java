@@ -44,14 +44,18 @@ public final class LoadBenchmark {
     private static final String PATH = "/api/products/0/reviews";
 
     /** What is measured: which mirror, and what its shadow does. */
-    record Setup(String system, String shadow, boolean breaker) {
+    record Setup(String system, String shadow, boolean breaker, int percentage) {
+        Setup(String system, String shadow, boolean breaker) {
+            this(system, shadow, breaker, 100);
+        }
+
         String label() {
             return switch (shadow) {
                 case "none" -> system.equals("nginx") ? "no mirror" : "no filter";
                 case "slow" -> "shadow slow (1 s)";
                 case "blackhole" -> "shadow black hole" + (breaker ? "" : ", breaker off");
                 default -> "shadow " + shadow;
-            };
+            } + (percentage < 100 ? ", " + percentage + " % mirrored" : "");
         }
     }
 
@@ -87,6 +91,7 @@ public final class LoadBenchmark {
                 setups.add(new Setup("trafficmirror", shadow, true));
             }
             setups.add(new Setup("trafficmirror", "blackhole", false));
+            setups.add(new Setup("trafficmirror", "healthy", true, 10));
         }
         if (options.wants("nginx")) {
             for (String shadow : List.of("none", "healthy", "slow", "blackhole", "refused")) {
@@ -125,7 +130,8 @@ public final class LoadBenchmark {
 
     private Result measure(Setup setup, int round) throws Exception {
         Path logs = options.work.resolve("round-" + round)
-                .resolve(setup.system() + "-" + setup.shadow() + (setup.breaker() ? "" : "-nobreaker"));
+                .resolve(setup.system() + "-" + setup.shadow() + (setup.breaker() ? "" : "-nobreaker")
+                        + (setup.percentage() < 100 ? "-" + setup.percentage() + "pct" : ""));
         Files.createDirectories(logs);
         requireFree(SHADOW_PORT);
         requireFree(PRIMARY_PORT);
@@ -144,6 +150,9 @@ public final class LoadBenchmark {
                     filter ? "http://127.0.0.1:" + SHADOW_PORT : "none"));
             if (!setup.breaker()) {
                 primaryArgs.add("no-breaker");
+            }
+            if (setup.percentage() < 100) {
+                primaryArgs.add("percentage=" + setup.percentage());
             }
             primary = java(PrimaryServer.class, List.of("-Xms1g", "-Xmx1g"), primaryArgs, logs.resolve("primary.log"));
             awaitPort(PRIMARY_PORT, primary, logs.resolve("primary.log"));
@@ -347,7 +356,8 @@ public final class LoadBenchmark {
         for (Map.Entry<String, List<Result>> entry : bySystem.entrySet()) {
             List<Result> runs = entry.getValue();
             Optional<Result> none = runs.stream().filter(r -> r.setup().shadow().equals("none")).findFirst();
-            Optional<Result> healthy = runs.stream().filter(r -> r.setup().shadow().equals("healthy")).findFirst();
+            Optional<Result> healthy = runs.stream()
+                    .filter(r -> r.setup().shadow().equals("healthy") && r.setup().percentage() == 100).findFirst();
             boolean ours = entry.getKey().equals("trafficmirror");
             text.append("\n### ").append(ours ? "trafficmirror (MirrorFilter on Jetty 12)" : "nginx mirror module (nginx in front of the same Jetty primary)")
                     .append("\n\n");

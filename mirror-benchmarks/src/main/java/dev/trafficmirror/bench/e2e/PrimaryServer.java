@@ -31,6 +31,7 @@ import org.eclipse.jetty.server.ServerConnector;
  * PrimaryServer &lt;port&gt; http://127.0.0.1:18182      mirror 100% of requests there, default settings
  * PrimaryServer &lt;port&gt; http://... no-breaker       the same without the circuit breaker
  * PrimaryServer &lt;port&gt; http://... max-concurrent=4 with 4 senders instead of the default
+ * PrimaryServer &lt;port&gt; http://... percentage=10   mirror 10% of requests instead of all
  * </pre>
  *
  * On exit (SIGTERM) it closes the mirror and prints one {@code MIRROR_STATS} line with the
@@ -47,7 +48,7 @@ public final class PrimaryServer {
     public static void main(String[] args) throws Exception {
         if (args.length < 2) {
             throw new IllegalArgumentException(
-                    "usage: PrimaryServer <port> <shadow url | none> [no-breaker] [max-concurrent=N]");
+                    "usage: PrimaryServer <port> <shadow url | none> [no-breaker] [max-concurrent=N] [percentage=P]");
         }
         int port = Integer.parseInt(args[0]);
         String shadow = args[1];
@@ -59,10 +60,12 @@ public final class PrimaryServer {
             for (int i = 2; i < args.length; i++) {
                 if (args[i].equals("no-breaker")) {
                     builder.noCircuitBreaker();
+                } else if (args[i].startsWith("percentage=")) {
+                    builder.percentage(Double.parseDouble(args[i].substring("percentage=".length())));
                 } else if (args[i].startsWith("max-concurrent=")) {
                     builder.maxConcurrent(Integer.parseInt(args[i].substring("max-concurrent=".length())));
                 } else {
-                    throw new IllegalArgumentException("unknown option " + args[i] + "; accepted: no-breaker, max-concurrent=N");
+                    throw new IllegalArgumentException("unknown option " + args[i] + "; accepted: no-breaker, max-concurrent=N, percentage=P");
                 }
             }
             mirror = builder.build();
