@@ -529,7 +529,7 @@ public final class Mirror implements AutoCloseable {
 
         /**
          * Pauses a target after {@code failures} consecutive failed copies (timeout, connect, TLS,
-         * I/O): for {@code coolDown} its copies are skipped and counted as {@code circuit_open}; then
+         * I/O, errors in the sink): for {@code coolDown} its copies are skipped and counted as {@code circuit_open}; then
          * one copy probes it, and the target resumes if that copy is answered, or pauses again. A
          * shadow that answers, whatever the status (5xx included), is not failing. Each target has
          * its own breaker. Default: 10 failures, 10 s.

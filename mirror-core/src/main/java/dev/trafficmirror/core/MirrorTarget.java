@@ -137,7 +137,8 @@ public final class MirrorTarget {
     /**
      * Whether this target gets copies without their body. A headers-only copy has no body
      * ({@code Content-Length: 0} for methods that need one), no headers describing the body
-     * ({@code Content-Type}, {@code Content-Encoding}...), and is never refused for its body's size.
+     * ({@code Content-Type}, {@code Content-Encoding}...), and is not refused for its body's size (unless
+     * it shares the request with a target that needs the body, which is).
      * When every target picked for a request is headers-only, the body is not even teed.
      */
     public MirrorTarget headersOnly(boolean withoutBody) {

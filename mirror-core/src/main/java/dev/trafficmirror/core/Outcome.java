@@ -9,7 +9,10 @@ import java.util.Locale;
 public enum Outcome {
     /** The shadow answered, whatever its status code. */
     COMPLETED,
-    /** The copy was sent but no answer came back: timeout, refused connection, reset, TLS error. */
+    /**
+     * No answer came back: timeout, refused connection, reset, TLS error, or an unexpected error
+     * before or while sending.
+     */
     FAILED,
     /** The copy was wanted but there was no room for it (queue, memory budget, shutdown). */
     DROPPED,

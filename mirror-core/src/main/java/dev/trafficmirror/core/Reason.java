@@ -61,7 +61,10 @@ public enum Reason {
     TLS(Outcome.FAILED),
     /** The connection broke while sending or receiving: reset, truncated response. */
     IO(Outcome.FAILED),
-    /** An unexpected error in a sink or listener. */
+    /**
+     * An unexpected error: thrown by a sink, a custom sampling or condition, or while the copy was
+     * being made. Such a copy may never have been sent.
+     */
     ERROR(Outcome.FAILED);
 
     private final Outcome outcome;

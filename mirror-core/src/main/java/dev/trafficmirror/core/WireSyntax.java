@@ -22,7 +22,7 @@ import java.util.Map;
  */
 final class WireSyntax {
 
-    /** Longest path plus query accepted, in characters; servlet containers allow about 8 KiB by default. */
+    /** Longest path, and longest query, accepted, in characters; servlet containers allow about 8 KiB by default. */
     static final int MAX_TARGET_LENGTH = 16 * 1024;
     /** Largest header section accepted (names, values and separators), in characters. */
     static final int MAX_HEADERS_LENGTH = 64 * 1024;

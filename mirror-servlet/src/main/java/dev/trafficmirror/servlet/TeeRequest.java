@@ -89,13 +89,17 @@ final class TeeRequest extends HttpServletRequestWrapper {
     @Override
     public Collection<Part> getParts() throws IOException, ServletException {
         body.parametersRequested();
-        return super.getParts();
+        Collection<Part> parts = super.getParts();
+        body.partsParsed();
+        return parts;
     }
 
     @Override
     public Part getPart(String name) throws IOException, ServletException {
         body.parametersRequested();
-        return super.getPart(name);
+        Part part = super.getPart(name);
+        body.partsParsed();
+        return part;
     }
 
     @Override

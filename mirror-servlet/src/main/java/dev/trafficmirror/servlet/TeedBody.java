@@ -59,6 +59,10 @@ final class TeedBody {
     private volatile boolean charsetSetByApplication;
     private volatile boolean parsedByContainer;
     private volatile boolean upgraded;
+    /** Marks a multipart body too large to rebuild within the cap. */
+    private static final byte[] TOO_LARGE = new byte[0];
+    /** The multipart body rebuilt when the parts were parsed; {@link #TOO_LARGE} when over the cap. */
+    private volatile byte[] rebuiltBody;
     /** Reading the unread rest after the application found the input closed by the container. */
     private volatile boolean closedByContainer;
     /** A dispatch ended in an exception: the primary answered 500 whatever the response says. */
@@ -205,6 +209,23 @@ final class TeedBody {
         }
     }
 
+    /**
+     * The container has parsed the parts: rebuild the body now, while they exist. Frameworks delete
+     * them once the application is done (Spring's multipart cleanup does, before the filter gets
+     * its turn), and with them the bytes to rebuild from.
+     */
+    void partsParsed() {
+        if (!parsedByContainer || !isMultipart() || rebuiltBody != null || tee.size() != 0) {
+            return;
+        }
+        try {
+            byte[] rebuilt = MultipartBody.rebuild(request, tee.cap());
+            rebuiltBody = rebuilt == null ? TOO_LARGE : rebuilt;
+        } catch (IOException | ServletException | RuntimeException e) {
+            // Left to the rebuild at the end, which counts what goes wrong.
+        }
+    }
+
     private boolean isMultipart() {
         return mediaType.equals("multipart/form-data");
     }
@@ -335,11 +356,13 @@ final class TeedBody {
     private void decide() {
         if (tee.overflowed()) {
             pending.skip(Reason.BODY_TOO_LARGE);
+        } else if (parsedByContainer && tee.size() == 0 && tee.declaredLength() != 0
+                && (!tee.hasFailed() || closedByContainer)) {
+            // Nothing reached the tee, yet there was a body (or, chunked, there may have been one):
+            // the container parsed it (Tomcat 11 has closed the input behind it, too).
+            consumedByContainer();
         } else if (tee.hasFailed()) {
             pending.skip(closedByContainer ? Reason.BODY_UNAVAILABLE : Reason.CLIENT_ABORTED);
-        } else if (parsedByContainer && tee.size() == 0 && tee.declaredLength() != 0) {
-            // Nothing reached the tee, yet there was a body (or, chunked, there may have been one).
-            consumedByContainer();
         } else if (!tee.complete()) {
             pending.skip(Reason.BODY_UNAVAILABLE);
         } else {
@@ -357,12 +380,14 @@ final class TeedBody {
             pending.skip(Reason.BODY_CONSUMED);
             return;
         }
-        byte[] body;
-        try {
-            body = MultipartBody.rebuild(request, tee.cap());
-        } catch (IOException | ServletException | IllegalStateException e) {
-            pending.skip(Reason.BODY_CONSUMED);
-            return;
+        byte[] body = rebuiltBody == TOO_LARGE ? null : rebuiltBody;
+        if (rebuiltBody == null) {
+            try {
+                body = MultipartBody.rebuild(request, tee.cap());
+            } catch (IOException | ServletException | IllegalStateException e) {
+                pending.skip(Reason.BODY_CONSUMED);
+                return;
+            }
         }
         if (body == null) {
             pending.skip(Reason.BODY_TOO_LARGE);

@@ -23,11 +23,19 @@ final class NoiseModel {
 
     private final ConcurrentHashMap<String, LongAdder> learned = new ConcurrentHashMap<>();
 
-    /** Learns the fields in which the primary and the control differed. */
+    /**
+     * Learns the fields in which the primary and the control differed. The status, the body as a
+     * whole and the document root are never learned: one odd answer from the control (a 503, an
+     * error page) would otherwise hide every later regression there. They are noise only for the
+     * request on which the control differed.
+     */
     void learn(Collection<Difference> controlDifferences) {
         Set<String> seen = new HashSet<>();
         for (Difference difference : controlDifferences) {
             String field = FieldPath.normalize(difference.path());
+            if (!isLearnable(field)) {
+                continue;
+            }
             if (seen.add(field) && (learned.size() < MAX_FIELDS || learned.containsKey(field))) {
                 learned.computeIfAbsent(field, k -> new LongAdder()).increment();
             }
@@ -56,6 +64,10 @@ final class NoiseModel {
             }
         }
         return false;
+    }
+
+    private static boolean isLearnable(String field) {
+        return !field.equals("status") && !field.equals("body") && !field.equals("$");
     }
 
     /** The path itself and every path above it, nearest first: {@code $.a[1].b}, {@code $.a[1]}, {@code $.a}, {@code $}. */
