@@ -24,8 +24,10 @@ import org.springframework.core.io.ResourceLoader;
  * {@code mirror.targets[0].url}): a {@link Mirror} built from the {@code mirror.*} properties, then
  * every {@link MirrorCustomizer}, with the context's {@link MeterRegistry} when there is one; and
  * a {@link MirrorFilter} registered for REQUEST and ASYNC dispatches. Actuator's endpoints, when
- * served on the application's port, are left out (see {@code mirror.exclude-management-endpoints}). The mirror is closed with the
- * context, after the web server has stopped taking requests, so in-flight copies are drained.
+ * served on the application's port, are left out (see {@code mirror.exclude-management-endpoints}).
+ * Targets compare their answers with the primary's as {@code mirror.compare.enabled} and
+ * {@code mirror.targets[i].compare|control} say. The mirror is closed with the context, after the
+ * web server has stopped taking requests, so in-flight copies are drained.
  *
  * <p>Backs off, piece by piece, for an application's own {@link Mirror} bean, and for its own
  * {@link MirrorFilter} bean, {@code FilterRegistrationBean<MirrorFilter>} or bean named
@@ -67,7 +69,8 @@ public class MirrorAutoConfiguration {
                 .queueCapacity(properties.getQueueCapacity())
                 .maxBufferedBytes(properties.getMaxBufferedBytes().toBytes())
                 .responseCaptureLimit((int) properties.getResponseCaptureLimit().toBytes())
-                .drainTimeout(properties.getDrainTimeout());
+                .drainTimeout(properties.getDrainTimeout())
+                .comparison(properties.getCompare().optionsBuilder().build());
         properties.getCircuitBreaker().applyTo(builder);
         List<String> actuator = properties.isExcludeManagementEndpoints()
                 ? ActuatorPaths.onApplicationPort(environment, resources.getClassLoader()) : List.of();

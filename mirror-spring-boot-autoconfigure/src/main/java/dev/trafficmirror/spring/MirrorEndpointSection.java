@@ -2,8 +2,9 @@ package dev.trafficmirror.spring;
 
 /**
  * A named section added to what the {@code mirror} Actuator endpoint reads, for a feature that
- * has more to report than counts and failures (the results of comparing shadow responses, for
- * example). Every bean of this type is included, under {@code sections.<name>}.
+ * has more to report than counts and failures. Every bean of this type is included, under
+ * {@code sections.<name>}. The auto-configuration adds one itself, {@code comparisons}: the results
+ * of comparing shadow answers with the primary's.
  */
 public interface MirrorEndpointSection {
 

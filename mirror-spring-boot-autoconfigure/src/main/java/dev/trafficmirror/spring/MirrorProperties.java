@@ -5,6 +5,7 @@ import dev.trafficmirror.core.HeaderRules;
 import dev.trafficmirror.core.Mirror;
 import dev.trafficmirror.core.MirrorRequest;
 import dev.trafficmirror.core.MirrorTarget;
+import dev.trafficmirror.core.compare.CompareOptions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -14,6 +15,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.BiFunction;
+import java.util.function.Function;
 import java.util.function.IntPredicate;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
@@ -31,7 +33,7 @@ import org.springframework.validation.Validator;
  *
  * <p>A value out of range fails start-up naming the property and what it accepts: single values
  * are checked by their setters (Spring Boot reports the property being bound), what depends on
- * several properties (target names, sticky sampling keys, Host values) by {@link #validate}. Groups of related settings belong in
+ * several properties (target names, sticky sampling keys, Host values, the control target) by {@link #validate}. Groups of related settings belong in
  * static nested classes with their own fields, e.g. {@code mirror.sampling.*}; the configuration
  * processor documents them from their field Javadoc. The {@code mirror} endpoint shows a property
  * once it is listed in {@link #describe}.
@@ -99,7 +101,11 @@ public class MirrorProperties implements Validator {
      */
     private DataSize maxBufferedBytes = DataSize.ofMegabytes(64);
 
-    /** How much of each shadow response body is read and kept; the rest is discarded unread. */
+    /**
+     * How much of each shadow response body is read and kept; the rest is discarded unread. With
+     * comparison on, also how much of the primary's answer is captured: answers with a larger body
+     * (on either side) are not compared, and counted as not_comparable.
+     */
     private DataSize responseCaptureLimit = DataSize.ofKilobytes(64);
 
     /**
@@ -150,6 +156,9 @@ public class MirrorProperties implements Validator {
 
     /** When a target that keeps failing is paused, and for how long; each target has its own breaker. */
     private final CircuitBreaker circuitBreaker = new CircuitBreaker();
+
+    /** Whether and how the shadows' answers are compared with the primary's. */
+    private final Compare compare = new Compare();
 
     public boolean isEnabled() {
         return enabled;
@@ -243,10 +252,7 @@ public class MirrorProperties implements Validator {
     }
 
     public void setResponseCaptureLimit(DataSize responseCaptureLimit) {
-        if (checkSize(responseCaptureLimit).toBytes() > Integer.MAX_VALUE) {
-            throw new IllegalArgumentException("must be at most 2147483647B (just under 2GB), was " + responseCaptureLimit);
-        }
-        this.responseCaptureLimit = responseCaptureLimit;
+        this.responseCaptureLimit = checkIntSize(responseCaptureLimit);
     }
 
     public Duration getDrainTimeout() {
@@ -312,6 +318,10 @@ public class MirrorProperties implements Validator {
         return circuitBreaker;
     }
 
+    public Compare getCompare() {
+        return compare;
+    }
+
     /**
      * Every target, {@code mirror.target} first, as the core names them, each with its own
      * settings. Call only on validated properties.
@@ -320,11 +330,11 @@ public class MirrorProperties implements Validator {
         HeaderRules common = headerRules();
         List<MirrorTarget> all = new ArrayList<>();
         if (target != null) {
-            MirrorTarget single = MirrorTarget.of(target);
+            MirrorTarget single = MirrorTarget.of(target).compare(compare.enabled);
             all.add(primaryStatus.isEmpty() ? single : single.primaryStatus(statusCondition(primaryStatus)));
         }
         for (Target each : targets) {
-            all.add(each.toMirrorTarget(common, primaryStatus));
+            all.add(each.toMirrorTarget(common, primaryStatus, compare.enabled));
         }
         return all;
     }
@@ -383,6 +393,7 @@ public class MirrorProperties implements Validator {
         view.put("response-capture-limit", responseCaptureLimit.toString());
         view.put("drain-timeout", drainTimeout.toString());
         view.put("circuit-breaker", circuitBreaker.describe());
+        view.put("compare", compare.describe());
         return view;
     }
 
@@ -393,7 +404,8 @@ public class MirrorProperties implements Validator {
 
     /**
      * Checks what no single setter can: every target has a URL and a name of its own, sticky
-     * sampling has exactly one key, and a Host value goes with a Host mode that uses it.
+     * sampling has exactly one key, a Host value goes with a Host mode that uses it, and at most
+     * one target is the control, which is compared.
      */
     @Override
     public void validate(Object properties, Errors errors) {
@@ -401,6 +413,7 @@ public class MirrorProperties implements Validator {
         mirror.sampling.validate("sampling.", errors);
         mirror.headers.validate("headers.", errors);
         Map<String, String> propertyByName = new HashMap<>();
+        String control = null;
         if (mirror.target != null) {
             propertyByName.put(MirrorTarget.of(mirror.target).name(), "target");
         }
@@ -412,6 +425,21 @@ public class MirrorProperties implements Validator {
             }
             if (each.headers != null) {
                 each.headers.validate(prefix + "headers.", errors);
+            }
+            if (each.control) {
+                if (Boolean.FALSE.equals(each.compare)) {
+                    errors.rejectValue(prefix + "compare", "mirror.target.compare.control", "is false, but mirror."
+                            + prefix + "control is true: the control's answers are always compared (its differences"
+                            + " are the noise); remove mirror." + prefix + "compare, or set mirror." + prefix
+                            + "control=false");
+                }
+                if (control != null) {
+                    errors.rejectValue(prefix + "control", "mirror.target.control.several", "at most one target may"
+                            + " be the control, but mirror." + control + " and mirror.targets[" + i + "] are: keep"
+                            + " control=true on the one target that runs the primary's version");
+                } else {
+                    control = "targets[" + i + "]";
+                }
             }
             if (each.url == null) {
                 errors.rejectValue(prefix + "url", "mirror.target.url.missing",
@@ -449,6 +477,24 @@ public class MirrorProperties implements Validator {
             throw new IllegalArgumentException("must be a size of 0B or more (e.g. 512KB, 1MB), was " + size);
         }
         return size;
+    }
+
+    /** A size that fits in an {@code int}, as the core's capture buffers need. */
+    private static DataSize checkIntSize(DataSize size) {
+        if (checkSize(size).toBytes() > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException("must be at most 2147483647B (just under 2GB), was " + size);
+        }
+        return size;
+    }
+
+    /** A header, cookie or other token-like name, as {@code what} describes it. */
+    private static String checkToken(String name, String what) {
+        try {
+            Conditions.header(name);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("must be " + what + ", was '" + name + "'");
+        }
+        return name;
     }
 
     private static Duration checkPositive(Duration duration) {
@@ -675,15 +721,6 @@ public class MirrorProperties implements Validator {
             }
             return view;
         }
-
-        private static String checkToken(String name, String what) {
-            try {
-                Conditions.header(name);
-            } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException("must be " + what + ", was '" + name + "'");
-            }
-            return name;
-        }
     }
 
     /**
@@ -753,6 +790,190 @@ public class MirrorProperties implements Validator {
             view.put("failures", failures);
             view.put("cool-down", coolDown.toString());
             return view;
+        }
+    }
+
+    /**
+     * Whether and how the shadows' answers are compared with the primary's: {@code mirror.compare.*}.
+     * Which targets compare is decided by 'enabled' and each target's 'compare' and 'control'; the
+     * other settings apply to every comparing target. See docs/compare.md.
+     */
+    public static class Compare {
+
+        private static final String PATHS = "accepts JSON paths such as $.field, $.list[2].field, $.list[*].field"
+                + " (every element), $.* (every field), $..field (at any depth) or $['odd.key']";
+
+        /**
+         * Whether every target's answers are compared with the primary's: status, headers and body,
+         * JSON field by field. Costs each mirrored request a capped copy of the primary's answer
+         * (see 'response-capture-limit'). A target's own 'compare' overrides it.
+         */
+        private boolean enabled;
+
+        /**
+         * Response headers left out of comparisons (any case), besides those always left out: Date,
+         * Server, Content-Length, Transfer-Encoding, Connection, Keep-Alive, Content-Encoding,
+         * X-Request-Id, X-Mirror-Id, Set-Cookie, Expires and Age.
+         */
+        private List<String> ignoreHeaders = new ArrayList<>();
+
+        /**
+         * JSON fields left out of comparisons, with everything below them, e.g. $.generatedAt,
+         * $.items[*].id (in every element), $..traceId (at any depth), $['odd.key'].
+         */
+        private List<String> ignorePaths = new ArrayList<>();
+
+        /**
+         * JSON arrays compared without regard to the order of their elements, e.g. $.tags or
+         * $.items[*].labels. Other arrays are compared in order.
+         */
+        private List<String> unorderedArrays = new ArrayList<>();
+
+        /**
+         * How many recent mismatches are kept, newest first, for the 'mirror' endpoint; 0 keeps none
+         * (they are still counted).
+         */
+        private int recentMismatches = 100;
+
+        /**
+         * Largest body compared once gzip or deflate is decoded; a larger one makes the answers
+         * not_comparable.
+         */
+        private DataSize maxDecodedBodySize = DataSize.ofMegabytes(1);
+
+        /**
+         * At most one log line per target per this interval tells of the latest mismatch and how many
+         * it stands for; 0 logs every mismatch.
+         */
+        private Duration logInterval = Duration.ofSeconds(10);
+
+        /**
+         * Whether the 'mirror' endpoint shows the primary's and the shadow's values of each
+         * difference in the recent mismatches. They are excerpts of response data, which may be
+         * personal or secret (tokens), so only where and how the answers differ is shown unless
+         * this is true.
+         */
+        private boolean showValues;
+
+        public boolean isEnabled() {
+            return enabled;
+        }
+
+        public void setEnabled(boolean enabled) {
+            this.enabled = enabled;
+        }
+
+        public List<String> getIgnoreHeaders() {
+            return ignoreHeaders;
+        }
+
+        public void setIgnoreHeaders(List<String> ignoreHeaders) {
+            List<String> checked = new ArrayList<>();
+            for (String name : ignoreHeaders == null ? List.<String>of() : ignoreHeaders) {
+                checked.add(checkToken(name, "a response header name, e.g. X-Backend"));
+            }
+            this.ignoreHeaders = checked;
+        }
+
+        public List<String> getIgnorePaths() {
+            return ignorePaths;
+        }
+
+        public void setIgnorePaths(List<String> ignorePaths) {
+            this.ignorePaths = checkJsonPaths(ignorePaths, pattern -> CompareOptions.builder().ignorePaths(pattern));
+        }
+
+        public List<String> getUnorderedArrays() {
+            return unorderedArrays;
+        }
+
+        public void setUnorderedArrays(List<String> unorderedArrays) {
+            this.unorderedArrays = checkJsonPaths(unorderedArrays,
+                    pattern -> CompareOptions.builder().unorderedArrays(pattern));
+        }
+
+        public int getRecentMismatches() {
+            return recentMismatches;
+        }
+
+        public void setRecentMismatches(int recentMismatches) {
+            if (recentMismatches < 0) {
+                throw new IllegalArgumentException("must be 0 or more (0 keeps none), was " + recentMismatches);
+            }
+            this.recentMismatches = recentMismatches;
+        }
+
+        public DataSize getMaxDecodedBodySize() {
+            return maxDecodedBodySize;
+        }
+
+        public void setMaxDecodedBodySize(DataSize maxDecodedBodySize) {
+            this.maxDecodedBodySize = checkIntSize(maxDecodedBodySize);
+        }
+
+        public Duration getLogInterval() {
+            return logInterval;
+        }
+
+        public void setLogInterval(Duration logInterval) {
+            if (logInterval == null || logInterval.isNegative()) {
+                throw new IllegalArgumentException("must be 0 or more (e.g. 10s, 1m; 0 logs every mismatch), was "
+                        + logInterval);
+            }
+            this.logInterval = logInterval;
+        }
+
+        public boolean isShowValues() {
+            return showValues;
+        }
+
+        public void setShowValues(boolean showValues) {
+            this.showValues = showValues;
+        }
+
+        /**
+         * A new builder of the core's options holding these settings, for what properties cannot
+         * say: {@code builder -> builder.comparison(properties.getCompare().optionsBuilder()
+         * .listener(dashboard).build())} in a {@link MirrorCustomizer} keeps the properties and adds
+         * a listener.
+         */
+        public CompareOptions.Builder optionsBuilder() {
+            return CompareOptions.builder()
+                    .ignoreHeaders(ignoreHeaders.toArray(String[]::new))
+                    .ignorePaths(ignorePaths.toArray(String[]::new))
+                    .unorderedArrays(unorderedArrays.toArray(String[]::new))
+                    .recentMismatches(recentMismatches)
+                    .maxDecodedBodySize((int) maxDecodedBodySize.toBytes())
+                    .logInterval(logInterval);
+        }
+
+        Map<String, Object> describe() {
+            Map<String, Object> view = new LinkedHashMap<>();
+            view.put("enabled", enabled);
+            view.put("ignore-headers", List.copyOf(ignoreHeaders));
+            view.put("ignore-paths", List.copyOf(ignorePaths));
+            view.put("unordered-arrays", List.copyOf(unorderedArrays));
+            view.put("recent-mismatches", recentMismatches);
+            view.put("max-decoded-body-size", maxDecodedBodySize.toString());
+            view.put("log-interval", logInterval.toString());
+            view.put("show-values", showValues);
+            return view;
+        }
+
+        /** The patterns, each parsed by the core as {@code use} takes it. */
+        private static List<String> checkJsonPaths(List<String> patterns, Function<String, CompareOptions.Builder> use) {
+            List<String> checked = new ArrayList<>();
+            for (String pattern : patterns == null ? List.<String>of() : patterns) {
+                try {
+                    use.apply(pattern).build();
+                } catch (IllegalArgumentException e) {
+                    // The core names its builder method; the property is named by Spring Boot.
+                    String problem = e.getCause() != null ? e.getCause().getMessage() : e.getMessage();
+                    throw new IllegalArgumentException("JSON path " + problem + "; " + PATHS);
+                }
+                checked.add(pattern);
+            }
+            return checked;
         }
     }
 
@@ -963,6 +1184,16 @@ public class MirrorProperties implements Validator {
         /** Whether this target gets copies without their body (and without the headers describing it). */
         private boolean headersOnly;
 
+        /** Whether this target's answers are compared with the primary's. Defaults to 'mirror.compare.enabled'. */
+        private Boolean compare;
+
+        /**
+         * Whether this target is the control: it runs the primary's own version, so what differs
+         * between its answers and the primary's is noise, left out of the other targets' comparisons.
+         * A control is compared; at most one target is the control.
+         */
+        private boolean control;
+
         public String getName() {
             return name;
         }
@@ -1046,13 +1277,30 @@ public class MirrorProperties implements Validator {
             this.headersOnly = headersOnly;
         }
 
+        public Boolean getCompare() {
+            return compare;
+        }
+
+        public void setCompare(Boolean compare) {
+            this.compare = compare;
+        }
+
+        public boolean isControl() {
+            return control;
+        }
+
+        public void setControl(boolean control) {
+            this.control = control;
+        }
+
         /**
          * The core's target.
          *
          * @param mirrorHeaders the mirror's header rules, which this target's extend
          * @param mirrorPrimaryStatus the mirror's primary statuses, for a target without its own
+         * @param mirrorCompares whether targets compare unless they say otherwise
          */
-        MirrorTarget toMirrorTarget(HeaderRules mirrorHeaders, List<String> mirrorPrimaryStatus) {
+        MirrorTarget toMirrorTarget(HeaderRules mirrorHeaders, List<String> mirrorPrimaryStatus, boolean mirrorCompares) {
             MirrorTarget target = name != null ? MirrorTarget.of(name, url) : MirrorTarget.of(url);
             if (percentage != null) {
                 target = target.percentage(percentage);
@@ -1071,7 +1319,9 @@ public class MirrorProperties implements Validator {
             if (headers != null) {
                 target = target.headers(headers.applyTo(mirrorHeaders));
             }
-            return target.headersOnly(headersOnly);
+            return target.headersOnly(headersOnly)
+                    .compare(compare != null ? compare : mirrorCompares)
+                    .control(control);
         }
 
         /** What the endpoint shows: what is set, header values left out. */
@@ -1104,6 +1354,12 @@ public class MirrorProperties implements Validator {
             }
             if (headersOnly) {
                 view.put("headers-only", true);
+            }
+            if (compare != null) {
+                view.put("compare", compare);
+            }
+            if (control) {
+                view.put("control", true);
             }
             return view;
         }

@@ -63,7 +63,10 @@ class ConfigurationMetadataTest {
                 "mirror.sampling.strategy", "mirror.sampling.header", "mirror.sampling.cookie",
                 "mirror.sampling.query-parameter", "mirror.headers.remove", "mirror.headers.set", "mirror.headers.add",
                 "mirror.headers.host", "mirror.headers.host-value", "mirror.circuit-breaker.enabled",
-                "mirror.circuit-breaker.failures", "mirror.circuit-breaker.cool-down");
+                "mirror.circuit-breaker.failures", "mirror.circuit-breaker.cool-down", "mirror.compare.enabled",
+                "mirror.compare.ignore-headers", "mirror.compare.ignore-paths", "mirror.compare.unordered-arrays",
+                "mirror.compare.recent-mismatches", "mirror.compare.max-decoded-body-size",
+                "mirror.compare.log-interval", "mirror.compare.show-values");
         assertThat(byName).containsOnlyKeys(expected);
         assertThat(endpointProperties).contains("management.endpoint.mirror.access");
         assertThat(expected).allSatisfy(name -> assertThat(byName.get(name).path("description").asText())
@@ -79,6 +82,11 @@ class ConfigurationMetadataTest {
         assertThat(byName.get("mirror.circuit-breaker.failures").get("defaultValue").asInt()).isEqualTo(10);
         assertThat(byName.get("mirror.circuit-breaker.cool-down").get("defaultValue").asText()).isEqualTo("10s");
         assertThat(byName.get("mirror.circuit-breaker.cool-down").get("type").asText()).isEqualTo("java.time.Duration");
+        assertThat(byName.get("mirror.compare.enabled").get("defaultValue").asBoolean()).isFalse();
+        assertThat(byName.get("mirror.compare.recent-mismatches").get("defaultValue").asInt()).isEqualTo(100);
+        assertThat(byName.get("mirror.compare.max-decoded-body-size").get("defaultValue").asText()).isEqualTo("1MB");
+        assertThat(byName.get("mirror.compare.log-interval").get("defaultValue").asText()).isEqualTo("10s");
+        assertThat(byName.get("mirror.compare.show-values").get("defaultValue").asBoolean()).isFalse();
     }
 
     @Test
@@ -91,7 +99,8 @@ class ConfigurationMetadataTest {
         });
         assertThat(hinted).contains("mirror.percentage", "mirror.max-body-size", "mirror.include-paths",
                 "mirror.exclude-paths", "mirror.methods", "mirror.primary-status", "mirror.sampling.strategy",
-                "mirror.headers.remove", "mirror.headers.host", "mirror.headers.host-value");
+                "mirror.headers.remove", "mirror.headers.host", "mirror.headers.host-value",
+                "mirror.compare.ignore-headers", "mirror.compare.ignore-paths", "mirror.compare.unordered-arrays");
     }
 
     /** The hints for enumerated properties offer every value the property accepts, as users write them. */

@@ -4,13 +4,20 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.jayway.jsonpath.JsonPath;
 import dev.trafficmirror.core.Mirror;
 import dev.trafficmirror.core.MirrorRequest;
 import dev.trafficmirror.core.MirrorTarget;
 import dev.trafficmirror.core.RecordingSink;
+import dev.trafficmirror.core.ShadowResponse;
+import dev.trafficmirror.core.compare.PrimaryResponse;
 import dev.trafficmirror.spring.MirrorEndpoint.MirrorReport;
 import dev.trafficmirror.spring.MirrorEndpoint.TargetReport;
 import java.net.ConnectException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -18,8 +25,10 @@ import org.springframework.boot.actuate.endpoint.InvalidEndpointRequestException
 import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.test.context.FilteredClassLoader;
+import org.springframework.boot.test.context.assertj.AssertableWebApplicationContext;
 import org.springframework.boot.test.context.runner.WebApplicationContextRunner;
 
+@SuppressWarnings("unchecked")
 class MirrorEndpointTest {
 
     private final WebApplicationContextRunner web = new WebApplicationContextRunner()
@@ -27,6 +36,13 @@ class MirrorEndpointTest {
 
     private final WebApplicationContextRunner exposed = web.withPropertyValues(
             "management.endpoints.web.exposure.include=mirror", "mirror.target=http://reviews-v2:9080");
+
+    /** A target comparing against a sink answering {"id":N,"stars":4}. */
+    private final WebApplicationContextRunner comparing = exposed.withPropertyValues("mirror.compare.enabled=true")
+            .withBean(MirrorCustomizer.class, () -> builder -> builder.sink((target, request) -> ShadowResponse.of(200,
+                    List.of(Map.entry("Content-Type", "application/json")),
+                    ("{\"id\":" + request.path().substring(7) + ",\"stars\":4}").getBytes(StandardCharsets.UTF_8),
+                    false)));
 
     @Test
     void shouldBeAvailableOnlyWhenExposed() {
@@ -55,6 +71,7 @@ class MirrorEndpointTest {
                     MirrorReport report = context.getBean(MirrorEndpoint.class).report();
                     assertThat(report.targets()).extracting(TargetReport::name).containsExactly("own:1");
                     assertThat(report.properties()).isNull();
+                    assertThat(report.sections()).containsOnlyKeys("comparisons");
                 });
         own.close();
     }
@@ -113,7 +130,9 @@ class MirrorEndpointTest {
                         "mirror.targets[0].name=canary", "mirror.targets[0].url=http://canary:8080",
                         "mirror.targets[0].methods=POST", "mirror.targets[0].primary-status=200-399",
                         "mirror.targets[0].sampling.strategy=counter", "mirror.targets[0].headers-only=true",
-                        "mirror.targets[0].headers.set.X-Canary-Token=t0ken-value", "mirror.targets[0].headers.host=preserve")
+                        "mirror.targets[0].headers.set.X-Canary-Token=t0ken-value", "mirror.targets[0].headers.host=preserve",
+                        "mirror.targets[0].compare=true", "mirror.targets[1].name=control",
+                        "mirror.targets[1].url=http://control:8080", "mirror.targets[1].control=true")
                 .run(context -> {
                     Map<String, Object> properties = context.getBean(MirrorEndpoint.class).report().properties();
                     assertThat(properties).containsEntry("include-paths", List.of("/api/**"))
@@ -128,14 +147,31 @@ class MirrorEndpointTest {
                             "url", "http://canary:8080", "methods", List.of("POST"), "primary-status", List.of("200-399"),
                             "sampling", Map.of("strategy", "counter"), "headers-only", true,
                             "headers", Map.of("remove", List.of(), "set", List.of("X-Canary-Token"), "add", List.of(),
-                                    "host", "preserve"))));
+                                    "host", "preserve"), "compare", true),
+                            Map.of("name", "control", "url", "http://control:8080", "control", true)));
                     assertThat(properties.toString()).doesNotContain("s3cr3t", "k3y", "t0ken");
                 });
         exposed.run(context -> assertThat(context.getBean(MirrorEndpoint.class).report().properties())
                 .containsEntry("sampling", Map.of("strategy", "random"))
                 .containsEntry("headers", Map.of("remove", List.of(), "set", List.of(), "add", List.of(), "host", "target"))
                 .containsEntry("methods", List.of())
-                .containsEntry("circuit-breaker", Map.of("enabled", true, "failures", 10, "cool-down", "PT10S")));
+                .containsEntry("circuit-breaker", Map.of("enabled", true, "failures", 10, "cool-down", "PT10S"))
+                .containsEntry("compare", Map.of("enabled", false, "ignore-headers", List.of(), "ignore-paths", List.of(),
+                        "unordered-arrays", List.of(), "recent-mismatches", 100, "max-decoded-body-size", "1048576B",
+                        "log-interval", "PT10S", "show-values", false)));
+    }
+
+    @Test
+    void shouldShowTheCompareSettings() {
+        exposed.withPropertyValues("mirror.compare.enabled=true", "mirror.compare.ignore-headers=ETag,X-Backend",
+                        "mirror.compare.ignore-paths=$.generatedAt,$.items[*].id", "mirror.compare.unordered-arrays=$.tags",
+                        "mirror.compare.recent-mismatches=20", "mirror.compare.max-decoded-body-size=256KB",
+                        "mirror.compare.log-interval=1m", "mirror.compare.show-values=true")
+                .run(context -> assertThat(context.getBean(MirrorEndpoint.class).report().properties())
+                        .containsEntry("compare", Map.of("enabled", true, "ignore-headers", List.of("ETag", "X-Backend"),
+                                "ignore-paths", List.of("$.generatedAt", "$.items[*].id"),
+                                "unordered-arrays", List.of("$.tags"), "recent-mismatches", 20,
+                                "max-decoded-body-size", "262144B", "log-interval", "PT1M", "show-values", true)));
     }
 
     @Test
@@ -170,13 +206,92 @@ class MirrorEndpointTest {
 
     @Test
     void shouldAddTheSectionsOfOtherFeatures() {
-        exposed.withBean("comparisons", MirrorEndpointSection.class, () -> section("comparisons", Map.of("match", 3)))
+        exposed.withBean("deployments", MirrorEndpointSection.class, () -> section("deployments", Map.of("v2", 3)))
                 .run(context -> assertThat(context.getBean(MirrorEndpoint.class).report().sections())
-                        .containsExactly(Map.entry("comparisons", Map.of("match", 3))));
+                        .containsEntry("deployments", Map.of("v2", 3)).containsOnlyKeys("deployments", "comparisons"));
         exposed.withBean("a", MirrorEndpointSection.class, () -> section("same", 1))
                 .withBean("b", MirrorEndpointSection.class, () -> section("same", 2))
                 .run(context -> assertThat(context).hasFailed().getFailure().rootCause()
                         .hasMessageContaining("two mirror endpoint sections are named 'same'"));
+    }
+
+    @Test
+    void shouldShowAnEmptyComparisonsSectionWhileNoTargetCompares() {
+        exposed.run(context -> assertThat(context.getBean(MirrorEndpoint.class).report().sections())
+                .containsExactly(Map.entry("comparisons", Map.of("targets", List.of(), "noise", List.of(),
+                        "recentMismatches", List.of()))));
+    }
+
+    /**
+     * The comparisons as numbers, strings and lists: a plain Jackson mapper, without the JSR-310
+     * module that Spring Boot 3.5's endpoint mapper has, writes them, and the values of the
+     * differences are left out unless asked for.
+     */
+    @Test
+    void shouldShowTheComparisonsAsPlainValuesWithoutTheValuesOfDifferences() {
+        comparing.run(context -> {
+            String json = compareTwice(context);
+
+            assertThat((String) JsonPath.read(json, "$.targets[0].name")).isEqualTo("reviews-v2:9080");
+            assertThat((Boolean) JsonPath.read(json, "$.targets[0].control")).isFalse();
+            assertThat((Integer) JsonPath.read(json, "$.targets[0].compared")).isEqualTo(2);
+            assertThat((Map<String, Object>) JsonPath.read(json, "$.targets[0].results"))
+                    .containsExactly(Map.entry("match", 1), Map.entry("mismatch", 1), Map.entry("not_comparable", 0),
+                            Map.entry("error", 0));
+            assertThat((Integer) JsonPath.read(json, "$.targets[0].noise")).isZero();
+            assertThat((List<Map<String, Object>>) JsonPath.read(json, "$.targets[0].topFields"))
+                    .containsExactlyInAnyOrder(Map.of("path", "$.rating", "kind", "removed", "count", 1),
+                            Map.of("path", "$.stars", "kind", "added", "count", 1));
+            assertThat((Integer) JsonPath.read(json, "$.targets[0].latency.samples")).isEqualTo(2);
+            assertThat((Double) JsonPath.read(json, "$.targets[0].latency.primaryMillis.max")).isEqualTo(3.25);
+            assertThat((Double) JsonPath.read(json, "$.targets[0].latency.primaryMillis.p50")).isEqualTo(1.5);
+            assertThat((Double) JsonPath.read(json, "$.targets[0].latency.shadowMillis.max")).isPositive();
+            assertThat((List<?>) JsonPath.read(json, "$.noise")).isEmpty();
+            assertThat((List<?>) JsonPath.read(json, "$.recentMismatches")).hasSize(1);
+            Map<String, Object> mismatch = JsonPath.read(json, "$.recentMismatches[0]");
+            assertThat(mismatch).containsEntry("target", "reviews-v2:9080").containsEntry("method", "GET")
+                    .containsEntry("path", "/items/7").containsEntry("result", "mismatch")
+                    .containsEntry("primaryStatus", 200).containsEntry("shadowStatus", 200)
+                    .containsEntry("primaryMillis", 3.25).containsEntry("differenceCount", 2).containsEntry("noise", 0)
+                    .containsKeys("time", "mirrorId", "shadowMillis").doesNotContainKey("note");
+            assertThat(Instant.parse((String) mismatch.get("time"))).isBeforeOrEqualTo(Instant.now());
+            assertThat((List<Map<String, Object>>) JsonPath.read(json, "$.recentMismatches[0].differences"))
+                    .containsExactlyInAnyOrder(Map.of("path", "$.rating", "kind", "removed"),
+                            Map.of("path", "$.stars", "kind", "added"));
+            assertThat(json).doesNotContain("token", "s3cret");
+        });
+    }
+
+    @Test
+    void shouldShowTheValuesOfDifferencesWhenAskedTo() {
+        comparing.withPropertyValues("mirror.compare.show-values=true").run(context -> {
+            String json = compareTwice(context);
+
+            assertThat((List<Map<String, Object>>) JsonPath.read(json, "$.recentMismatches[0].differences"))
+                    .containsExactlyInAnyOrder(Map.of("path", "$.rating", "kind", "removed", "primary", "\"s3cret\""),
+                            Map.of("path", "$.stars", "kind", "added", "shadow", "4"));
+        });
+    }
+
+    /**
+     * One mismatch (the primary has {@code rating} where the shadow has {@code stars}) and one match;
+     * returns the comparisons section as JSON.
+     */
+    private static String compareTwice(AssertableWebApplicationContext context) throws Exception {
+        Mirror mirror = context.getBean(Mirror.class);
+        mirror.submit(MirrorRequest.builder("GET", "/items/7").query("token=abc").build(),
+                primary("{\"id\":7,\"rating\":\"s3cret\"}", Duration.ofNanos(3_250_400)));
+        mirror.submit(MirrorRequest.builder("GET", "/items/8").build(),
+                primary("{\"stars\":4,\"id\":8}", Duration.ofMillis(1).plusNanos(499_600)));
+        await().until(() -> mirror.comparisons().targets().size() == 1
+                && mirror.comparisons().targets().get(0).compared() == 2);
+        Object section = context.getBean(MirrorEndpoint.class).report().sections().get("comparisons");
+        return new ObjectMapper().writeValueAsString(section);
+    }
+
+    private static PrimaryResponse primary(String json, Duration latency) {
+        return PrimaryResponse.builder(200).header("Content-Type", "application/json")
+                .body(json.getBytes(StandardCharsets.UTF_8)).latency(latency).build();
     }
 
     private static MirrorEndpointSection section(String name, Object content) {

@@ -108,7 +108,31 @@ class MirrorPropertiesFailureAnalysisTest {
                 Arguments.of(new String[] {"--mirror.targets[0].url=http://a", "--mirror.targets[0].primary-status=299-200"},
                         "mirror.targets[0].primary-status", "'299-200' is not a primary status"),
                 Arguments.of(new String[] {"--mirror.targets[0].url=http://a", "--mirror.targets[0].primary-status=600"},
-                        "mirror.targets[0].primary-status", "'600' is not a primary status"));
+                        "mirror.targets[0].primary-status", "'600' is not a primary status"),
+                Arguments.of(new String[] {"--mirror.compare.ignore-paths=$.generatedAt,items[*].id"},
+                        "mirror.compare.ignore-paths", "JSON path 'items[*].id' must start with $; accepts JSON paths"
+                                + " such as $.field, $.list[2].field, $.list[*].field (every element)"),
+                Arguments.of(new String[] {"--mirror.compare.ignore-paths=$..", "--mirror.compare.enabled=true"},
+                        "mirror.compare.ignore-paths", "JSON path '$..' ends with '..'; name what to look for below it"),
+                Arguments.of(new String[] {"--mirror.compare.unordered-arrays=$.tags[x]"},
+                        "mirror.compare.unordered-arrays", "JSON path '$.tags[x]' has [x]; use [2], [*] or ['key']; accepts"),
+                Arguments.of(new String[] {"--mirror.compare.ignore-headers=X Backend"},
+                        "mirror.compare.ignore-headers", "must be a response header name, e.g. X-Backend, was 'X Backend'"),
+                Arguments.of(new String[] {"--mirror.compare.recent-mismatches=-1"},
+                        "mirror.compare.recent-mismatches", "must be 0 or more (0 keeps none), was -1"),
+                Arguments.of(new String[] {"--mirror.compare.max-decoded-body-size=3GB"},
+                        "mirror.compare.max-decoded-body-size", "must be at most 2147483647B (just under 2GB)"),
+                Arguments.of(new String[] {"--mirror.compare.log-interval=-1s"},
+                        "mirror.compare.log-interval", "must be 0 or more (e.g. 10s, 1m; 0 logs every mismatch), was PT-1S"),
+                Arguments.of(new String[] {"--mirror.targets[0].url=http://a", "--mirror.targets[0].control=true",
+                        "--mirror.targets[0].compare=false"},
+                        "mirror.targets[0].compare", "is false, but mirror.targets[0].control is true: the control's"
+                                + " answers are always compared"),
+                Arguments.of(new String[] {"--mirror.targets[0].url=http://a", "--mirror.targets[0].control=true",
+                        "--mirror.targets[1].url=http://b", "--mirror.targets[1].compare=true",
+                        "--mirror.targets[2].url=http://c", "--mirror.targets[2].control=true"},
+                        "mirror.targets[2].control", "at most one target may be the control, but mirror.targets[0] and"
+                                + " mirror.targets[2] are"));
     }
 
     @ParameterizedTest

@@ -4,10 +4,12 @@ import static dev.trafficmirror.spring.integration.MirrorCounts.WAIT;
 import static dev.trafficmirror.spring.integration.MirrorCounts.awaitCounted;
 import static dev.trafficmirror.spring.integration.MirrorCounts.counts;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.jayway.jsonpath.JsonPath;
 import dev.trafficmirror.core.Mirror;
 import dev.trafficmirror.core.Reason;
+import dev.trafficmirror.core.compare.ComparisonSummary.TargetSummary;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.URI;
@@ -32,7 +34,8 @@ import org.springframework.test.context.DynamicPropertySource;
 /**
  * The routing properties in a real Spring Boot application on Tomcat, with Actuator on the
  * application's own port: which requests reach the shadow (a MockWebServer), and what their copies
- * carry. Runs on Spring Boot 3.5 and, from mirror-spring-boot4-tests, 4.1.
+ * carry; and, with comparison on, the comparisons on the endpoint. Runs on Spring Boot 3.5 and,
+ * from mirror-spring-boot4-tests, 4.1.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
         classes = MirrorSpringBootApplicationTest.ReviewsApp.class,
@@ -43,7 +46,8 @@ import org.springframework.test.context.DynamicPropertySource;
             "mirror.primary-status=2xx",
             "mirror.headers.remove=Authorization",
             "mirror.headers.set.X-Env=staging-7",
-            "mirror.headers.host=preserve"
+            "mirror.headers.host=preserve",
+            "mirror.compare.enabled=true"
         })
 class MirrorRoutingApplicationTest {
 
@@ -63,6 +67,11 @@ class MirrorRoutingApplicationTest {
         shadow.setDispatcher(new Dispatcher() {
             @Override
             public MockResponse dispatch(RecordedRequest request) {
+                // Reviews are answered as the application does (a match); everything else is not.
+                if (request.getMethod().equals("GET") && request.getTarget().startsWith("/reviews/")) {
+                    return new MockResponse.Builder().code(200).addHeader("Content-Type", "text/plain;charset=UTF-8")
+                            .body("review " + request.getTarget().substring("/reviews/".length())).build();
+                }
                 return new MockResponse.Builder().code(200).body("shadow").build();
             }
         });
@@ -125,6 +134,39 @@ class MirrorRoutingApplicationTest {
         assertThat(copy.getTarget()).isEqualTo("/reviews");
         assertThat(copy.getBody().utf8()).isEqualTo("{\"stars\":4}");
         awaitCounted(mirror, "shadow", before, Map.of(Reason.NONE, 1L));
+    }
+
+    @Test
+    void shouldCompareTheAnswersAndShowTheResultsOnTheEndpoint() throws Exception {
+        TargetSummary before = mirror.comparisons().target("shadow");
+
+        assertThat(send(HttpRequest.newBuilder(uri("/reviews/5")).GET()).body()).isEqualTo("review 5");
+        assertThat(send(HttpRequest.newBuilder(uri("/reviews")).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"stars\":5}"))).body()).isEqualTo("saved {\"stars\":5}");
+        // Taken, so that no other test reads these copies as its own.
+        assertThat(shadow.takeRequest(WAIT.toSeconds(), TimeUnit.SECONDS)).isNotNull();
+        assertThat(shadow.takeRequest(WAIT.toSeconds(), TimeUnit.SECONDS)).isNotNull();
+        await().atMost(WAIT).untilAsserted(() -> {
+            TargetSummary now = mirror.comparisons().target("shadow");
+            assertThat(now.matches()).isEqualTo(before.matches() + 1);
+            assertThat(now.mismatches()).isEqualTo(before.mismatches() + 1);
+        });
+
+        HttpResponse<String> endpoint = send(HttpRequest.newBuilder(uri("/actuator/mirror")).GET());
+
+        assertThat(endpoint.statusCode()).isEqualTo(200);
+        String json = endpoint.body();
+        assertThat((String) JsonPath.read(json, "$.sections.comparisons.targets[0].name")).isEqualTo("shadow");
+        assertThat(((Number) JsonPath.read(json, "$.sections.comparisons.targets[0].results.match")).longValue())
+                .isGreaterThanOrEqualTo(before.matches() + 1);
+        assertThat(((Number) JsonPath.read(json, "$.sections.comparisons.targets[0].results.mismatch")).longValue())
+                .isGreaterThanOrEqualTo(before.mismatches() + 1);
+        // Milliseconds as numbers, whatever Jackson the endpoint writes with.
+        assertThat((Object) JsonPath.read(json, "$.sections.comparisons.targets[0].latency.primaryMillis.max"))
+                .isInstanceOf(Number.class);
+        assertThat((List<String>) JsonPath.read(json, "$.sections.comparisons.recentMismatches[*].path"))
+                .contains("/reviews");
+        assertThat((Boolean) JsonPath.read(json, "$.properties.compare.enabled")).isTrue();
     }
 
     private HttpResponse<String> send(HttpRequest.Builder request) throws Exception {
