@@ -27,6 +27,7 @@ final class DemoRecording {
     private final int buckets;
     private final Traffic v1;
     private final Traffic v2;
+    private final Traffic control;
     private final Histogram userRoundTrips = new Histogram(HIGHEST_MICROS, 3);
     private final SortedMap<Integer, Long> userStatuses = new TreeMap<>();
     private final SortedMap<String, Long> userFailures = new TreeMap<>();
@@ -39,6 +40,7 @@ final class DemoRecording {
         this.buckets = (int) Math.max(1, (duration.toNanos() + bucketNanos - 1) / bucketNanos);
         this.v1 = new Traffic(ReviewsService.Version.V1.serviceName(), buckets);
         this.v2 = new Traffic(ReviewsService.Version.V2.serviceName(), buckets);
+        this.control = new Traffic(ReviewsDemo.CONTROL, buckets);
         this.startNanos = System.nanoTime();
     }
 
@@ -67,7 +69,8 @@ final class DemoRecording {
     }
 
     synchronized void served(AccessLogEntry entry) {
-        (entry.service().equals(v1.name) ? v1 : v2).record(entry, bucketOf(entry.atNanos()));
+        Traffic traffic = entry.service().equals(v1.name) ? v1 : entry.service().equals(v2.name) ? v2 : control;
+        traffic.record(entry, bucketOf(entry.atNanos()));
     }
 
     synchronized void sent() {
@@ -98,6 +101,10 @@ final class DemoRecording {
 
     synchronized ServiceSummary v2() {
         return v2.summary();
+    }
+
+    synchronized ServiceSummary control() {
+        return control.summary();
     }
 
     synchronized Timeline timeline() {

@@ -1,6 +1,7 @@
 package dev.trafficmirror.examples;
 
 import dev.trafficmirror.core.Outcome;
+import dev.trafficmirror.core.compare.ComparisonSummary;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -16,13 +17,19 @@ import java.util.stream.Collectors;
  * @param users what the users sent and got back
  * @param v1 reviews-v1's access log
  * @param v2 reviews-v2's access log
+ * @param control the control's access log (a second reviews-v1)
  * @param mirror trafficmirror's metrics for reviews-v2
- * @param differences response comparison, when there is one
+ * @param controlMirror trafficmirror's metrics for the control
+ * @param differences how v2's answers differed from v1's, noise set aside
  * @param timeline the run per interval
  * @param report where the HTML report is written
  */
 record DemoResult(DemoOptions options, Duration elapsed, UserTraffic users, ServiceSummary v1, ServiceSummary v2,
-        MirrorMeters mirror, ResponseDifferences differences, Timeline timeline, Path report) {
+        ServiceSummary control, MirrorMeters mirror, MirrorMeters controlMirror, ResponseDifferences differences,
+        Timeline timeline, Path report) {
+
+    /** How many of v2's most frequent differences the verdict names. */
+    static final int VERDICT_FIELDS = 3;
 
     /** Whether every user request got a 2xx from v1. */
     boolean v1AllOk() {
@@ -47,6 +54,18 @@ record DemoResult(DemoOptions options, Duration elapsed, UserTraffic users, Serv
             findings.add(String.format(Locale.ROOT, "%d of %d copies (%.1f%%) answered %s; v1 answered %d 5xx",
                     v2.serverErrors(), v2.requests(), percent(v2.serverErrors(), v2.requests()), statuses,
                     v1.serverErrors()));
+        }
+        if (differences.measured() && differences.candidate().mismatches() > 0) {
+            ComparisonSummary.TargetSummary candidate = differences.candidate();
+            List<ComparisonSummary.FieldCount> fields = candidate.topFields();
+            String most = fields.stream().limit(VERDICT_FIELDS)
+                    .map(field -> ResponseDifferences.describe(field) + " x" + field.count())
+                    .collect(Collectors.joining(", "));
+            findings.add(String.format(Locale.ROOT, "%d of %d answers (%.1f%%) differ from v1's, noise set aside; "
+                            + "most often %s%s", candidate.mismatches(), candidate.compared(),
+                    percent(candidate.mismatches(), candidate.compared()), most,
+                    fields.size() > VERDICT_FIELDS ? String.format(Locale.ROOT, "; %d more field(s) listed above",
+                            fields.size() - VERDICT_FIELDS) : ""));
         }
         long failed = mirror.count(Outcome.FAILED);
         if (failed > 0) {

@@ -1,11 +1,17 @@
 package dev.trafficmirror.examples;
 
 import dev.trafficmirror.core.Outcome;
+import dev.trafficmirror.core.compare.Comparison;
+import dev.trafficmirror.core.compare.ComparisonSummary;
+import dev.trafficmirror.core.compare.Difference;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.SortedSet;
+import java.util.TreeSet;
 
 /**
  * The demo's picture, in place of the tutorial's Kiali graph: one self-contained HTML file (inline
@@ -20,12 +26,14 @@ final class HtmlReport {
     static final String ERROR_COLOR = "#c53030";
     static final String OK_COLOR = "#2f855a";
     static final String MUTED_COLOR = "#a0aec0";
+    private static final int SHOWN_DIFFERENCES = 5;
 
     private static final String STYLE = """
             body { font-family: -apple-system, 'Segoe UI', Helvetica, Arial, sans-serif; margin: 24px 32px;
                    color: #1a202c; background: #f7fafc; }
             h1 { font-size: 26px; margin: 0 0 4px 0; }
             h2 { font-size: 18px; margin: 28px 0 10px 0; }
+            h3 { font-size: 15px; margin: 16px 0 6px 0; }
             .sub { color: #4a5568; margin-bottom: 16px; }
             .verdict { border-radius: 6px; padding: 12px 16px; margin: 12px 0 18px 0; font-size: 15px; }
             .verdict.bad { background: #fff5f5; border: 2px solid #c53030; }
@@ -51,6 +59,11 @@ final class HtmlReport {
             th { background: #edf2f7; }
             .note { color: #4a5568; font-size: 13px; }
             code { background: #edf2f7; padding: 1px 4px; border-radius: 3px; }
+            .diff table { width: 100%; }
+            .diff table#recent-mismatches { margin-bottom: 20px; }
+            .diff td.value { font-family: monospace; font-size: 12px; max-width: 330px; overflow-wrap: anywhere; }
+            .diff td.value.added { background: #f0fff4; }
+            .diff td.value.removed { background: #fff5f5; }
             """;
 
     private HtmlReport() {
@@ -65,9 +78,9 @@ final class HtmlReport {
         verdict(html, result);
         html.append("<div class=\"panel\">").append(trafficGraph(result)).append("</div>\n");
         tiles(html, result);
+        differences(html, result.differences());
         charts(html, result);
         tables(html, result);
-        differences(html, result.differences());
         footer(html, result);
         return html.append("</body>\n</html>\n").toString();
     }
@@ -76,7 +89,8 @@ final class HtmlReport {
         html.append("<h1>reviews v1 &#8594; v2: mirrored traffic</h1>\n<div class=\"sub\">")
                 .append(Html.escape(String.format(Locale.ROOT,
                         "%d requests at %d/s for %s to reviews-v1 (released); every one mirrored by trafficmirror "
-                                + "to reviews-v2 (deployed, not released), whose answers are discarded.",
+                                + "to reviews-v2 (deployed, not released), whose answers are compared with v1's, then "
+                                + "discarded, and to reviews-v1-control (v1 again), which tells noise from differences.",
                         result.users().sent(), result.options().qps(),
                         DemoOptions.format(result.options().duration()))))
                 .append("</div>\n");
@@ -98,36 +112,53 @@ final class HtmlReport {
                 .append("</div></div>\n");
     }
 
-    /** Users, reviews-v1 and reviews-v2 with their edges, coloured by error rate like a Kiali graph. */
+    /**
+     * Users, reviews-v1, reviews-v2 and the control with their edges, coloured by error rate like a
+     * Kiali graph.
+     */
     static String trafficGraph(DemoResult result) {
         double seconds = Math.max(1e-9, result.elapsed().toNanos() / 1e9);
-        long mirrored = result.mirror().count(Outcome.COMPLETED) + result.mirror().count(Outcome.FAILED);
         long userErrors = result.users().sent() - result.users().statuses().entrySet().stream()
                 .filter(e -> e.getKey() < 500).mapToLong(e -> e.getValue()).sum();
-        long v2Errors = result.v2().serverErrors() + result.mirror().count(Outcome.FAILED);
         double userErrorRate = DemoResult.percent(userErrors, result.users().sent());
-        double v2ErrorRate = DemoResult.percent(v2Errors, mirrored);
         String v1Health = health(userErrorRate);
+        double v2ErrorRate = shadowErrorRate(result.v2(), result.mirror());
         String v2Health = health(v2ErrorRate);
+        double controlErrorRate = shadowErrorRate(result.control(), result.controlMirror());
+        String controlHealth = health(controlErrorRate);
         StringBuilder svg = new StringBuilder();
-        svg.append("<svg xmlns=\"http://www.w3.org/2000/svg\" id=\"traffic-graph\" viewBox=\"0 0 1120 190\" role=\"img\"")
+        svg.append("<svg xmlns=\"http://www.w3.org/2000/svg\" id=\"traffic-graph\" viewBox=\"0 0 1120 270\" role=\"img\"")
                 .append(" aria-label=\"Traffic graph\">");
         svg.append("<defs>");
         marker(svg, "arrow-v1", v1Health);
         marker(svg, "arrow-v2", v2Health);
+        marker(svg, "arrow-control", controlHealth);
         svg.append("</defs>");
         svg.append("<text class=\"title\" x=\"8\" y=\"20\">Traffic graph</text>");
-        node(svg, 40, "users", "load generator", "#4a5568");
-        node(svg, 470, "reviews-v1", "released, MirrorFilter", v1Health);
-        node(svg, 900, "reviews-v2", "deployed, not released", v2Health);
-        edge(svg, 220, 462, "arrow-v1", v1Health, false,
+        node(svg, 40, 60, "users", "load generator", "#4a5568");
+        node(svg, 470, 60, "reviews-v1", "released, MirrorFilter", v1Health);
+        node(svg, 900, 60, "reviews-v2", "deployed, not released", v2Health);
+        node(svg, 900, 176, ReviewsDemo.CONTROL, "v1 again: the control", controlHealth);
+        edge(svg, 220, 97, 462, "arrow-v1", v1Health, false,
                 String.format(Locale.ROOT, "%.1f req/s", result.users().sent() / seconds),
                 String.format(Locale.ROOT, "%.1f%% errors", userErrorRate));
-        edge(svg, 650, 892, "arrow-v2", v2Health, true,
-                String.format(Locale.ROOT, "mirror %.1f req/s", mirrored / seconds),
+        edge(svg, 650, 97, 892, "arrow-v2", v2Health, true,
+                String.format(Locale.ROOT, "mirror %.1f req/s", result.mirror().sent() / seconds),
                 String.format(Locale.ROOT, "%.1f%% 5xx or failed", v2ErrorRate));
-        svg.append("<text class=\"note\" x=\"990\" y=\"172\" text-anchor=\"middle\" fill=\"#718096\">answers discarded</text>");
+        // The control's copies leave v1 downwards, then run to the control.
+        svg.append("<polyline fill=\"none\" points=\"560,134 560,213 600,213\" stroke=\"").append(controlHealth)
+                .append("\" stroke-width=\"3\" stroke-dasharray=\"9 6\"/>");
+        edge(svg, 600, 213, 892, "arrow-control", controlHealth, true,
+                String.format(Locale.ROOT, "mirror %.1f req/s", result.controlMirror().sent() / seconds),
+                String.format(Locale.ROOT, "%.1f%% 5xx or failed", controlErrorRate));
+        svg.append("<text x=\"771\" y=\"150\" text-anchor=\"middle\" fill=\"#718096\">answers compared with v1's,"
+                + " then discarded</text>");
         return svg.append("</svg>").toString();
+    }
+
+    /** 5xx answers and copies without an answer, per copy sent. */
+    private static double shadowErrorRate(ServiceSummary service, MirrorMeters meters) {
+        return DemoResult.percent(service.serverErrors() + meters.count(Outcome.FAILED), meters.sent());
     }
 
     private static String health(double errorPercent) {
@@ -140,35 +171,44 @@ final class HtmlReport {
                 .append("\"/></marker>");
     }
 
-    private static void node(StringBuilder svg, int x, String name, String role, String color) {
-        svg.append("<rect x=\"").append(x).append("\" y=\"60\" width=\"180\" height=\"74\" rx=\"37\" fill=\"#fff\"")
+    private static void node(StringBuilder svg, int x, int y, String name, String role, String color) {
+        svg.append("<rect x=\"").append(x).append("\" y=\"").append(y)
+                .append("\" width=\"180\" height=\"74\" rx=\"37\" fill=\"#fff\"")
                 .append(" stroke=\"").append(color).append("\" stroke-width=\"3\"/>");
-        svg.append("<text class=\"node\" x=\"").append(x + 90).append("\" y=\"93\" text-anchor=\"middle\">")
-                .append(Html.escape(name)).append("</text>");
-        svg.append("<text x=\"").append(x + 90).append("\" y=\"113\" text-anchor=\"middle\" fill=\"#718096\">")
-                .append(Html.escape(role)).append("</text>");
+        svg.append("<text class=\"node\" x=\"").append(x + 90).append("\" y=\"").append(y + 33)
+                .append("\" text-anchor=\"middle\">").append(Html.escape(name)).append("</text>");
+        svg.append("<text x=\"").append(x + 90).append("\" y=\"").append(y + 53)
+                .append("\" text-anchor=\"middle\" fill=\"#718096\">").append(Html.escape(role)).append("</text>");
     }
 
-    private static void edge(StringBuilder svg, int from, int to, String marker, String color, boolean dashed,
+    /** A horizontal edge at height {@code y}, with a label above and one below. */
+    private static void edge(StringBuilder svg, int from, int y, int to, String marker, String color, boolean dashed,
             String above, String below) {
-        svg.append("<line x1=\"").append(from).append("\" y1=\"97\" x2=\"").append(to).append("\" y2=\"97\" stroke=\"")
+        svg.append("<line x1=\"").append(from).append("\" y1=\"").append(y).append("\" x2=\"").append(to)
+                .append("\" y2=\"").append(y).append("\" stroke=\"")
                 .append(color).append("\" stroke-width=\"3\"").append(dashed ? " stroke-dasharray=\"9 6\"" : "")
                 .append(" marker-end=\"url(#").append(marker).append(")\"/>");
         int middle = (from + to) / 2;
-        svg.append("<text x=\"").append(middle).append("\" y=\"86\" text-anchor=\"middle\">").append(Html.escape(above))
+        svg.append("<text x=\"").append(middle).append("\" y=\"").append(y - 11).append("\" text-anchor=\"middle\">")
+                .append(Html.escape(above)).append("</text>");
+        svg.append("<text x=\"").append(middle).append("\" y=\"").append(y + 21)
+                .append("\" text-anchor=\"middle\" fill=\"").append(color).append("\">").append(Html.escape(below))
                 .append("</text>");
-        svg.append("<text x=\"").append(middle).append("\" y=\"118\" text-anchor=\"middle\" fill=\"").append(color)
-                .append("\">").append(Html.escape(below)).append("</text>");
     }
 
     private static void tiles(StringBuilder html, DemoResult result) {
-        long mirrored = result.mirror().count(Outcome.COMPLETED) + result.mirror().count(Outcome.FAILED);
+        long mirrored = result.mirror().sent();
         html.append("<div class=\"tiles\">");
         tile(html, "served-by-v1", String.valueOf(result.v1().requests()),
                 "requests served by reviews-v1: " + SummaryText.statuses(result.v1().statuses()));
         tile(html, "mirrored", mirrored + " of " + result.users().sent(), "requests mirrored to reviews-v2");
         tile(html, "v2-errors", String.format(Locale.ROOT, "%d (%.1f%%)", result.v2().serverErrors(),
                 DemoResult.percent(result.v2().serverErrors(), result.v2().requests())), "reviews-v2 5xx answers");
+        ResponseDifferences differences = result.differences();
+        if (differences.measured()) {
+            tile(html, "v2-differs", differences.candidate().mismatches() + " of " + differences.candidate().compared(),
+                    "reviews-v2 answers that differ from v1's, noise set aside");
+        }
         tile(html, "median-latency", String.format(Locale.ROOT, "%.1f / %.1f ms", result.v1().latency().p50(),
                 result.v2().latency().p50()), "median server time, v1 / v2");
         html.append("</div>\n");
@@ -221,6 +261,15 @@ final class HtmlReport {
         }
         result.v2().statuses().forEach((status, count) -> bars.add(new SvgCharts.Bar("v2", "reviews-v2 answered " + status,
                 count, status < 500 ? OK_COLOR : ERROR_COLOR)));
+        ComparisonSummary.TargetSummary compared = result.differences().candidate();
+        if (compared != null) {
+            bars.add(new SvgCharts.Bar("compare", "v2 answers match v1's", compared.matches(), OK_COLOR));
+            bars.add(new SvgCharts.Bar("compare", "v2 answers differ", compared.mismatches(), V2_COLOR));
+            bars.add(new SvgCharts.Bar("compare", "v2 answers not comparable", compared.notComparable(), MUTED_COLOR));
+            if (compared.errors() > 0) {
+                bars.add(new SvgCharts.Bar("compare", "comparison errors", compared.errors(), ERROR_COLOR));
+            }
+        }
         return bars;
     }
 
@@ -252,18 +301,41 @@ final class HtmlReport {
             html.append("</table>\n");
         }
 
-        html.append("<h2>trafficmirror metrics for reviews-v2</h2>\n<table id=\"mirror-metrics\">")
-                .append("<tr><th>meter</th><th>count</th></tr>");
+        metricsTable(html, result.mirror(), result.controlMirror());
+    }
+
+    /** trafficmirror's own meters, one column per target. */
+    private static void metricsTable(StringBuilder html, MirrorMeters v2, MirrorMeters control) {
+        html.append("<h2>trafficmirror metrics</h2>\n<table id=\"mirror-metrics\"><tr><th>meter</th><th>")
+                .append(Html.escape(v2.target())).append("</th><th>").append(Html.escape(control.target()))
+                .append("</th></tr>");
         for (Outcome outcome : Outcome.values()) {
-            html.append("<tr><td><code>mirror.requests</code> outcome=").append(outcome.tag()).append("</td><td>")
-                    .append(result.mirror().count(outcome)).append("</td></tr>");
+            metricsRow(html, "mirror.requests", "outcome=" + outcome.tag(), v2.count(outcome), control.count(outcome));
         }
-        result.mirror().reasons().forEach((reason, count) -> html.append("<tr><td><code>mirror.requests</code> reason=")
-                .append(Html.escape(reason)).append("</td><td>").append(count).append("</td></tr>"));
-        result.mirror().statusClasses().forEach((status, count) -> html.append(
-                "<tr><td><code>mirror.shadow.duration</code> status=").append(Html.escape(status)).append("</td><td>")
-                .append(count).append("</td></tr>"));
+        for (String reason : union(v2.reasons(), control.reasons())) {
+            metricsRow(html, "mirror.requests", "reason=" + reason, v2.reasons().getOrDefault(reason, 0L),
+                    control.reasons().getOrDefault(reason, 0L));
+        }
+        for (String status : union(v2.statusClasses(), control.statusClasses())) {
+            metricsRow(html, "mirror.shadow.duration", "status=" + status, v2.statusClasses().getOrDefault(status, 0L),
+                    control.statusClasses().getOrDefault(status, 0L));
+        }
+        for (String compared : union(v2.comparisons(), control.comparisons())) {
+            metricsRow(html, MirrorMeters.COMPARE_METER, "result=" + compared, v2.comparisons().getOrDefault(compared, 0L),
+                    control.comparisons().getOrDefault(compared, 0L));
+        }
         html.append("</table>\n");
+    }
+
+    private static void metricsRow(StringBuilder html, String meter, String tag, long v2, long control) {
+        html.append("<tr><td><code>").append(meter).append("</code> ").append(Html.escape(tag)).append("</td><td>")
+                .append(v2).append("</td><td>").append(control).append("</td></tr>");
+    }
+
+    private static SortedSet<String> union(Map<String, Long> a, Map<String, Long> b) {
+        SortedSet<String> keys = new TreeSet<>(a.keySet());
+        keys.addAll(b.keySet());
+        return keys;
     }
 
     private static void latencyRow(StringBuilder html, String what, LatencyStats stats) {
@@ -272,20 +344,89 @@ final class HtmlReport {
     }
 
     /**
-     * The response comparison section: counts from {@code mirror.compare} when the meter exists.
+     * The response comparison section: result counts for v2 and the control, the fields v2 answers
+     * differently, the noise the control revealed, and recent mismatches with their values.
      */
     private static void differences(StringBuilder html, ResponseDifferences differences) {
-        html.append("<h2>Response differences, v1 vs v2</h2>\n<div id=\"response-differences\">");
+        html.append("<h2>Response differences, reviews-v2 vs reviews-v1</h2>\n")
+                .append("<div class=\"diff\" id=\"response-differences\">");
         if (!differences.measured()) {
-            html.append("<p class=\"note\">Not measured: this build has no response comparison (no <code>")
-                    .append(ResponseDifferences.METER).append("</code> meter).</p>");
-        } else {
-            html.append("<table><tr><th>result</th><th>count</th></tr>");
-            differences.results().forEach((result, count) -> html.append("<tr><td>").append(Html.escape(result))
-                    .append("</td><td>").append(count).append("</td></tr>"));
-            html.append("</table>");
+            html.append("<p class=\"note\">None measured: no answer of reviews-v2 was compared.</p></div>\n");
+            return;
         }
-        html.append("</div>\n");
+        ComparisonSummary.TargetSummary candidate = differences.candidate();
+        ComparisonSummary.TargetSummary control = differences.control();
+        html.append("<p class=\"note\">Each copy's answer is compared with the answer reviews-v1 gave the user: status, "
+                + "headers, and the JSON body field by field (<code>Mirror.comparisons()</code>). The control, a second "
+                + "reviews-v1, gets the same copies: the fields where it differs from v1 are noise, set aside from "
+                + "v2's differences.</p>\n");
+        html.append("<table id=\"comparison-counts\"><tr><th>target</th><th>compared</th><th>match</th><th>mismatch</th>")
+                .append("<th>not comparable</th><th>error</th><th>differences set aside as noise</th></tr>");
+        countsRow(html, candidate.target(), candidate, String.valueOf(candidate.noise()));
+        if (control != null) {
+            countsRow(html, control.target() + " (the control: v1's code)", control, "&#8212;");
+        }
+        html.append("</table>\n<div class=\"grid\"><div><h3>Fields reviews-v2 answers differently</h3>")
+                .append("<table id=\"v2-differences\"><tr><th>field</th><th class=\"text\">how</th><th>answers</th>")
+                .append("<th>of compared</th></tr>");
+        for (ComparisonSummary.FieldCount field : candidate.topFields()) {
+            html.append("<tr><td><code>").append(Html.escape(field.path())).append("</code></td><td class=\"text\">")
+                    .append(ResponseDifferences.kind(field.kind())).append("</td><td>").append(field.count())
+                    .append(String.format(Locale.ROOT, "</td><td>%.1f%%</td></tr>",
+                            DemoResult.percent(field.count(), candidate.compared())));
+        }
+        if (candidate.topFields().isEmpty()) {
+            html.append("<tr><td colspan=\"4\" class=\"text\">none, noise set aside</td></tr>");
+        }
+        html.append("</table></div>\n<div><h3>Noise: fields where reviews-v1 and its control differ</h3>")
+                .append("<table id=\"noise\"><tr><th>field</th><th>answers</th></tr>");
+        for (ComparisonSummary.FieldCount field : differences.noise()) {
+            html.append("<tr><td><code>").append(Html.escape(field.path())).append("</code></td><td>")
+                    .append(field.count()).append("</td></tr>");
+        }
+        if (differences.noise().isEmpty()) {
+            html.append("<tr><td colspan=\"2\" class=\"text\">")
+                    .append(control == null ? "not measured: no control" : "none").append("</td></tr>");
+        }
+        html.append("</table><p class=\"note\">The same code answers differently here, so these fields say nothing "
+                + "about reviews-v2: they are not in its list.</p></div></div>\n");
+        html.append("<h3>Recent mismatches (look the id up in both logs)</h3>\n<table id=\"recent-mismatches\"><tr>")
+                .append("<th>request</th><th class=\"text\">X-Mirror-Id</th><th class=\"text\">field</th>")
+                .append("<th class=\"text\">how</th>")
+                .append("<th class=\"text\">reviews-v1 answered</th><th class=\"text\">reviews-v2 answered</th></tr>");
+        for (Comparison example : differences.examples()) {
+            List<Difference> shown = example.differences().stream().limit(SHOWN_DIFFERENCES).toList();
+            int more = example.differenceCount() - shown.size();
+            int rows = shown.size() + (more > 0 ? 1 : 0);
+            for (int i = 0; i < shown.size(); i++) {
+                Difference difference = shown.get(i);
+                html.append("<tr>");
+                if (i == 0) {
+                    html.append("<td class=\"text\" rowspan=\"").append(rows).append("\">")
+                            .append(Html.escape(example.method() + " " + example.path())).append("</td>")
+                            .append("<td class=\"text\" rowspan=\"").append(rows).append("\"><code>")
+                            .append(Html.escape(example.mirrorId())).append("</code></td>");
+                }
+                String kind = ResponseDifferences.kind(difference.kind());
+                html.append("<td class=\"text\"><code>").append(Html.escape(difference.path())).append("</code></td>")
+                        .append("<td class=\"text\">").append(kind).append("</td>")
+                        .append("<td class=\"text value ").append(kind).append("\">")
+                        .append(Html.escape(difference.primary() == null ? "" : difference.primary())).append("</td>")
+                        .append("<td class=\"text value ").append(kind).append("\">")
+                        .append(Html.escape(difference.shadow() == null ? "" : difference.shadow())).append("</td></tr>");
+            }
+            if (more > 0) {
+                html.append("<tr><td colspan=\"4\" class=\"text note\">and ").append(more).append(" more</td></tr>");
+            }
+        }
+        html.append("</table>\n</div>\n");
+    }
+
+    private static void countsRow(StringBuilder html, String name, ComparisonSummary.TargetSummary target, String noise) {
+        html.append("<tr><td>").append(Html.escape(name)).append("</td><td>").append(target.compared())
+                .append("</td><td>").append(target.matches()).append("</td><td>").append(target.mismatches())
+                .append("</td><td>").append(target.notComparable()).append("</td><td>").append(target.errors())
+                .append("</td><td>").append(noise).append("</td></tr>");
     }
 
     private static void footer(StringBuilder html, DemoResult result) {

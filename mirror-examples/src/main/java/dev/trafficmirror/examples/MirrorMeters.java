@@ -20,9 +20,13 @@ import java.util.concurrent.TimeUnit;
  * @param statusClasses {@code mirror.shadow.duration} counts by status class ({@code 2xx}...), only
  *     those that occurred
  * @param meanRoundTripMillis mean of {@code mirror.shadow.duration}: send to answer, off the request path
+ * @param comparisons {@code mirror.compare} by result ({@code match}, {@code mismatch}...); empty
+ *     when the target's answers are not compared
  */
 record MirrorMeters(String target, Map<Outcome, Long> outcomes, SortedMap<String, Long> reasons,
-        SortedMap<String, Long> statusClasses, double meanRoundTripMillis) {
+        SortedMap<String, Long> statusClasses, double meanRoundTripMillis, SortedMap<String, Long> comparisons) {
+
+    static final String COMPARE_METER = "mirror.compare";
 
     static MirrorMeters read(MeterRegistry registry, String target) {
         Map<Outcome, Long> outcomes = new EnumMap<>(Outcome.class);
@@ -53,11 +57,21 @@ record MirrorMeters(String target, Map<Outcome, Long> outcomes, SortedMap<String
                 answered += timer.count();
             }
         }
-        return new MirrorMeters(target, outcomes, reasons, statusClasses, answered == 0 ? 0 : totalMillis / answered);
+        SortedMap<String, Long> comparisons = new TreeMap<>();
+        for (Counter counter : registry.find(COMPARE_METER).tag("target", target).counters()) {
+            comparisons.merge(counter.getId().getTag("result"), Math.round(counter.count()), Long::sum);
+        }
+        return new MirrorMeters(target, outcomes, reasons, statusClasses, answered == 0 ? 0 : totalMillis / answered,
+                comparisons);
     }
 
     long count(Outcome outcome) {
         return outcomes.getOrDefault(outcome, 0L);
+    }
+
+    /** Copies sent to this target: completed (answered) + failed (no answer). */
+    long sent() {
+        return count(Outcome.COMPLETED) + count(Outcome.FAILED);
     }
 
     /** Requests the mirror saw for this target: completed + failed + dropped + skipped. */

@@ -2,6 +2,7 @@ package dev.trafficmirror.examples;
 
 import dev.trafficmirror.core.Mirror;
 import dev.trafficmirror.core.MirrorTarget;
+import dev.trafficmirror.core.compare.ComparisonSummary;
 import dev.trafficmirror.servlet.MirrorFilter;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
@@ -16,8 +17,10 @@ import java.util.function.Consumer;
 /**
  * The demo, after Istio's reviews v1 -> v2 mirroring tutorial, in one JVM: users keep talking to
  * reviews-v1; reviews-v2 is deployed but not released and gets a mirrored copy of every request
- * through trafficmirror's {@link MirrorFilter}. A steady load runs, both services' logs are printed
- * side by side tied by the mirror id, then a summary says how v2 behaved and an HTML report draws
+ * through trafficmirror's {@link MirrorFilter}, which compares v2's answers with v1's. A second
+ * reviews-v1, the control, gets the same copies: whatever differs between it and v1 is noise, not
+ * v2's doing. A steady load runs, both services' logs are printed side by side tied by the mirror
+ * id, then a summary says how v2 behaved and what it answers differently, and an HTML report draws
  * it. Exits by itself, every thread it started stopped.
  *
  * <p>Flags: {@code --duration 30s} (also {@code 500ms}, {@code 5m}), {@code --qps 5},
@@ -26,6 +29,7 @@ import java.util.function.Consumer;
 public final class ReviewsDemo {
 
     static final String TARGET = ReviewsService.Version.V2.serviceName();
+    static final String CONTROL = "reviews-v1-control";
 
     private ReviewsDemo() {
     }
@@ -50,29 +54,35 @@ public final class ReviewsDemo {
             recording.served(entry);
             log.accept(entry, recording.secondsAt(entry.atNanos()));
         };
-        try (ReviewsService v2 = ReviewsService.start(ReviewsService.Version.V2, null, accessLog)) {
+        ComparisonSummary comparisons;
+        try (ReviewsService v2 = ReviewsService.start(ReviewsService.Version.V2, TARGET, null, accessLog);
+                ReviewsService control = ReviewsService.start(ReviewsService.Version.V1, CONTROL, null, accessLog)) {
             Mirror mirror = Mirror.builder()
-                    .target(MirrorTarget.of(TARGET, v2.url()))
+                    .target(MirrorTarget.of(TARGET, v2.url()).compare(true))
+                    .target(MirrorTarget.of(CONTROL, control.url()).control(true))
                     .percentage(100)
                     .meterRegistry(registry)
                     .build();
             try {
-                try (ReviewsService v1 = ReviewsService.start(ReviewsService.Version.V1, new MirrorFilter(mirror),
-                        accessLog)) {
+                try (ReviewsService v1 = ReviewsService.start(ReviewsService.Version.V1,
+                        ReviewsService.Version.V1.serviceName(), new MirrorFilter(mirror), accessLog)) {
                     LoadGenerator users = new LoadGenerator(v1.url(), options, recording);
-                    printIntroduction(out, options, v1, v2);
+                    printIntroduction(out, options, v1, v2, control);
                     log.printHeader();
                     recording.start();
                     users.run();
                     recording.stop();
                 }
             } finally {
-                // Lets the last copies reach v2 before it stops; whatever is left is counted as shutdown.
+                // Lets the last copies reach v2 and the control before they stop, and be compared;
+                // whatever is left is counted as shutdown.
                 mirror.close(Duration.ofSeconds(5));
             }
+            comparisons = mirror.comparisons();
         }
         DemoResult result = new DemoResult(options, recording.elapsed(), recording.users(), recording.v1(),
-                recording.v2(), MirrorMeters.read(registry, TARGET), ResponseDifferences.read(registry, TARGET),
+                recording.v2(), recording.control(), MirrorMeters.read(registry, TARGET),
+                MirrorMeters.read(registry, CONTROL), ResponseDifferences.of(comparisons, TARGET, CONTROL),
                 recording.timeline(), options.report());
         writeReport(result);
         out.println();
@@ -81,13 +91,16 @@ public final class ReviewsDemo {
         return result;
     }
 
-    private static void printIntroduction(PrintStream out, DemoOptions options, ReviewsService v1, ReviewsService v2) {
+    private static void printIntroduction(PrintStream out, DemoOptions options, ReviewsService v1, ReviewsService v2,
+            ReviewsService control) {
         out.println("trafficmirror demo: reviews v1 -> v2, after Istio's traffic mirroring tutorial, in one JVM");
-        out.printf(Locale.ROOT, "  reviews-v1  %s  released: users talk to it; its MirrorFilter copies each request%n",
-                v1.url());
-        out.printf(Locale.ROOT, "  reviews-v2  %s  deployed, not released: gets the copies, its answers are dropped%n",
-                v2.url());
-        out.printf(Locale.ROOT, "  load        %d requests/s for %s (%d requests); a copy's X-Mirror-Id is its"
+        out.printf(Locale.ROOT, "  reviews-v1          %s  released: users talk to it; its MirrorFilter copies each"
+                + " request%n", v1.url());
+        out.printf(Locale.ROOT, "  reviews-v2          %s  not released: gets the copies; answers compared with v1's,"
+                + " dropped%n", v2.url());
+        out.printf(Locale.ROOT, "  %s  %s  v1 again, the control: gets the copies; tells noise apart (log not shown)%n",
+                CONTROL, control.url());
+        out.printf(Locale.ROOT, "  load                %d requests/s for %s (%d requests); a copy's X-Mirror-Id is its"
                 + " request's X-Request-Id%n%n", options.qps(), DemoOptions.format(options.duration()), options.requests());
     }
 

@@ -7,6 +7,7 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
 import java.util.EnumSet;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
@@ -23,7 +24,10 @@ import org.eclipse.jetty.server.ServerConnector;
  * <p>v1 answers every product's reviews. v2 is the new version under test, as in Istio's Bookinfo:
  * it looks up star ratings (a few milliseconds), adds a {@code rating} field and renames
  * {@code text} to {@code body}; and it has the regression mirroring should reveal before release:
- * it fails with 500 for products whose id is a multiple of 7.
+ * it fails with 500 for products whose id is a multiple of 7. Both versions stamp each answer with
+ * the instant it was served ({@code servedAt}), as real services do with timestamps and ids: a
+ * field that differs between any two answers, even of the same version, so comparing answers needs
+ * the control to tell it from a real difference.
  */
 final class ReviewsService implements AutoCloseable {
 
@@ -47,14 +51,15 @@ final class ReviewsService implements AutoCloseable {
     private final Server server;
     private final ServerConnector connector;
 
-    private ReviewsService(Version version, Filter filter, Consumer<AccessLogEntry> accessLog) throws Exception {
+    private ReviewsService(Version version, String name, Filter filter, Consumer<AccessLogEntry> accessLog)
+            throws Exception {
         this.server = new Server();
         this.connector = new ServerConnector(server);
         connector.setHost("127.0.0.1");
         connector.setPort(0);
         server.addConnector(connector);
         ServletContextHandler context = new ServletContextHandler();
-        context.addServlet(new ServletHolder(new ReviewsServlet(version, accessLog)), "/*");
+        context.addServlet(new ServletHolder(new ReviewsServlet(version, name, accessLog)), "/*");
         if (filter != null) {
             context.addFilter(new FilterHolder(filter), "/*", EnumSet.of(DispatcherType.REQUEST, DispatcherType.ASYNC));
         }
@@ -63,13 +68,16 @@ final class ReviewsService implements AutoCloseable {
     }
 
     /**
-     * Starts a version on a free loopback port.
+     * Starts an instance of a version on a free loopback port.
      *
+     * @param name the instance's name in its access log: the version's service name, or another
+     *     for a second instance of the same version (the control)
      * @param filter runs in front of the service when not {@code null} (v1's mirror)
      * @param accessLog receives every answered request, on the request thread
      */
-    static ReviewsService start(Version version, Filter filter, Consumer<AccessLogEntry> accessLog) throws Exception {
-        return new ReviewsService(version, filter, accessLog);
+    static ReviewsService start(Version version, String name, Filter filter, Consumer<AccessLogEntry> accessLog)
+            throws Exception {
+        return new ReviewsService(version, name, filter, accessLog);
     }
 
     String url() {
@@ -83,10 +91,12 @@ final class ReviewsService implements AutoCloseable {
 
     private static final class ReviewsServlet extends HttpServlet {
         private final Version version;
+        private final String name;
         private final transient Consumer<AccessLogEntry> accessLog;
 
-        ReviewsServlet(Version version, Consumer<AccessLogEntry> accessLog) {
+        ReviewsServlet(Version version, String name, Consumer<AccessLogEntry> accessLog) {
             this.version = version;
+            this.name = name;
             this.accessLog = accessLog;
         }
 
@@ -106,7 +116,8 @@ final class ReviewsService implements AutoCloseable {
                 json = "{\"error\":\"" + error + "\"}";
             } else if (version == Version.V1) {
                 json = "{\"productId\":" + productId + ",\"reviews\":[{\"reviewer\":\"Reviewer1\","
-                        + "\"text\":\"An extremely entertaining play by Shakespeare.\"}]}";
+                        + "\"text\":\"An extremely entertaining play by Shakespeare.\"}],"
+                        + "\"servedAt\":\"" + Instant.now() + "\"}";
             } else {
                 lookUpRatings(id);
                 if (productId % 7 == 0) {
@@ -116,7 +127,8 @@ final class ReviewsService implements AutoCloseable {
                 } else {
                     json = "{\"productId\":" + productId + ",\"reviews\":[{\"reviewer\":\"Reviewer1\","
                             + "\"body\":\"An extremely entertaining play by Shakespeare.\","
-                            + "\"rating\":{\"stars\":5,\"color\":\"black\"}}]}";
+                            + "\"rating\":{\"stars\":5,\"color\":\"black\"}}],"
+                            + "\"servedAt\":\"" + Instant.now() + "\"}";
                 }
             }
             byte[] bytes = json.getBytes(StandardCharsets.UTF_8);
@@ -125,7 +137,7 @@ final class ReviewsService implements AutoCloseable {
             response.setContentLength(bytes.length);
             response.getOutputStream().write(bytes);
             long end = System.nanoTime();
-            accessLog.accept(new AccessLogEntry(version.serviceName(), end, request.getMethod(), request.getRequestURI(),
+            accessLog.accept(new AccessLogEntry(name, end, request.getMethod(), request.getRequestURI(),
                     status, end - start, id, mirrorId != null, error));
         }
 

@@ -1,6 +1,9 @@
 package dev.trafficmirror.examples;
 
 import dev.trafficmirror.core.Outcome;
+import dev.trafficmirror.core.compare.Comparison;
+import dev.trafficmirror.core.compare.ComparisonSummary;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -10,6 +13,10 @@ import java.util.stream.Collectors;
 final class SummaryText {
 
     static final String RULE = "=".repeat(78);
+    private static final int SHOWN_DIFFERENCES = 5;
+    private static final int LABEL_WIDTH = 14;
+    /** As wide as the widest fixed line (the mirror line), so that wrapped lines do not look narrower. */
+    private static final int WRAP = 100;
 
     private SummaryText() {
     }
@@ -29,21 +36,18 @@ final class SummaryText {
         if (!users.failures().isEmpty()) {
             line(text, "", "users got no answer for %s", users.failures());
         }
-        long mirrored = mirror.count(Outcome.COMPLETED) + mirror.count(Outcome.FAILED);
-        line(text, "mirror", "mirrored %d of %d requests to %s: completed %d, failed %d, dropped %d, skipped %d",
-                mirrored, users.sent(), mirror.target(), mirror.count(Outcome.COMPLETED), mirror.count(Outcome.FAILED),
-                mirror.count(Outcome.DROPPED), mirror.count(Outcome.SKIPPED));
-        if (!mirror.reasons().isEmpty()) {
-            line(text, "", "mirror.requests reasons: %s", counts(mirror.reasons()));
-        }
+        mirrored(text, "mirror", mirror, users.sent());
         line(text, "", "mirror.shadow.duration by status: %s; mean round trip %.1f ms (after v1 answered)",
                 mirror.statusClasses().isEmpty() ? "none" : counts(mirror.statusClasses()), mirror.meanRoundTripMillis());
+        mirrored(text, "", result.controlMirror(), users.sent());
         line(text, "reviews-v2", "answered %d copies: %s (%.1f%% 5xx)", v2.requests(), statuses(v2.statuses()),
                 DemoResult.percent(v2.serverErrors(), v2.requests()));
         for (ServiceSummary.ErrorGroup error : v2.errors()) {
             line(text, "  errors", "%d x%d  %s  e.g. %s", error.status(), error.count(), error.message(),
                     String.join(", ", error.examples()));
         }
+        line(text, "control", "%s (v1's code again) answered %d copies: %s", result.control().name(),
+                result.control().requests(), statuses(result.control().statuses()));
         line(text, "latency ms", "%-26s %7s %7s %7s %7s", "", "p50", "p90", "p99", "max");
         latency(text, "reviews-v1 server time", v1.latency());
         latency(text, "reviews-v2 server time", v2.latency());
@@ -54,24 +58,98 @@ final class SummaryText {
             line(text, "verdict", "no regression seen in %s over %d copies", v2.name(), v2.requests());
         } else {
             line(text, "verdict", "do not release %s yet:", v2.name());
-            findings.forEach(finding -> line(text, "", "- %s", finding));
+            // broken after a comma or semicolon only, so that a field stays with how it differs
+            findings.forEach(finding -> wrapped(text, "", "- ", List.of(finding.split("(?<=[,;]) ")), ""));
         }
         line(text, "report", "%s", result.report().toAbsolutePath().normalize());
         text.append(RULE).append('\n');
         return text.toString();
     }
 
+    private static void mirrored(StringBuilder text, String label, MirrorMeters meters, long sent) {
+        line(text, label, "mirrored %d of %d requests to %s: completed %d, failed %d, dropped %d, skipped %d",
+                meters.sent(), sent, meters.target(),
+                meters.count(Outcome.COMPLETED), meters.count(Outcome.FAILED), meters.count(Outcome.DROPPED),
+                meters.count(Outcome.SKIPPED));
+        if (!meters.reasons().isEmpty()) {
+            line(text, "", "mirror.requests reasons for %s: %s", meters.target(), counts(meters.reasons()));
+        }
+    }
+
     /**
-     * The response comparison section: counts from {@code mirror.compare} when the meter exists.
+     * The response comparison section: what v2 answers differently, field by field, with the
+     * noise the control revealed set apart, and a recent mismatch or two to look up in the logs.
      */
     private static void differences(StringBuilder text, ResponseDifferences differences) {
         if (!differences.measured()) {
-            line(text, "differences", "not measured: this build has no response comparison (no %s meter)",
-                    ResponseDifferences.METER);
-        } else {
-            line(text, "differences", "%d responses compared (%s): %s", differences.compared(), ResponseDifferences.METER,
-                    counts(differences.results()));
+            line(text, "differences", "none measured: no answer of %s was compared", ReviewsDemo.TARGET);
+            return;
         }
+        ComparisonSummary.TargetSummary candidate = differences.candidate();
+        line(text, "differences", "%s vs reviews-v1: %s", candidate.target(), counts(candidate));
+        if (candidate.topFields().isEmpty()) {
+            line(text, "", "no field differs, noise set aside");
+        } else {
+            int width = Math.max(25, candidate.topFields().stream().mapToInt(f -> f.path().length()).max().orElse(0));
+            line(text, "", "%-" + width + "s  %-8s %7s", "field (noise set aside)", "how", "answers");
+            for (ComparisonSummary.FieldCount field : candidate.topFields()) {
+                line(text, "", "%-" + width + "s  %-8s %7d", field.path(), ResponseDifferences.kind(field.kind()),
+                        field.count());
+            }
+        }
+        ComparisonSummary.TargetSummary control = differences.control();
+        if (control == null) {
+            line(text, "  noise", "not measured: no control target");
+        } else {
+            line(text, "  noise", "%s, the same code as v1, differs from it in: %s", control.target(),
+                    differences.noise().isEmpty() ? "nothing" : differences.noise().stream()
+                            .map(f -> f.path() + " (" + f.count() + " answers)").collect(Collectors.joining(", ")));
+            line(text, "", "so that is noise: %d difference(s) set aside from %s's, not listed above",
+                    candidate.noise(), candidate.target());
+            line(text, "", "control vs v1: %s", counts(control));
+        }
+        String label = "  e.g.";
+        for (Comparison example : differences.examples()) {
+            List<String> shown = new ArrayList<>();
+            example.differences().stream().limit(SHOWN_DIFFERENCES).forEach(d -> shown.add(ResponseDifferences.describe(d)));
+            int more = example.differenceCount() - shown.size();
+            if (more > 0) {
+                shown.add("and " + more + " more");
+            }
+            wrapped(text, label, example.method() + " " + example.path() + " id=" + example.mirrorId() + ": ", shown, ",");
+            label = "";
+        }
+    }
+
+    /**
+     * {@code head} then the items, separated by {@code punctuation} and a space, broken into lines
+     * of at most {@value #WRAP} characters, the lines after the first indented by two spaces.
+     */
+    private static void wrapped(StringBuilder text, String label, String head, List<String> items, String punctuation) {
+        int width = WRAP - LABEL_WIDTH;
+        String indent = "  ";
+        StringBuilder current = new StringBuilder(head);
+        boolean empty = true;
+        for (int i = 0; i < items.size(); i++) {
+            String item = items.get(i) + (i < items.size() - 1 ? punctuation : "");
+            if (!empty && current.length() + 1 + item.length() > width) {
+                line(text, label, "%s", current);
+                label = "";
+                current = new StringBuilder(indent);
+                empty = true;
+            }
+            if (!empty) {
+                current.append(' ');
+            }
+            current.append(item);
+            empty = false;
+        }
+        line(text, label, "%s", current);
+    }
+
+    private static String counts(ComparisonSummary.TargetSummary target) {
+        return String.format(Locale.ROOT, "%d compared = %d match + %d mismatch + %d not comparable + %d error",
+                target.compared(), target.matches(), target.mismatches(), target.notComparable(), target.errors());
     }
 
     private static void latency(StringBuilder text, String what, LatencyStats stats) {
@@ -88,7 +166,7 @@ final class SummaryText {
     }
 
     private static void line(StringBuilder text, String label, String format, Object... args) {
-        text.append(String.format(Locale.ROOT, "%-13s ", label))
+        text.append(String.format(Locale.ROOT, "%-" + (LABEL_WIDTH - 1) + "s ", label))
                 .append(String.format(Locale.ROOT, format, args).stripTrailing())
                 .append('\n');
     }
