@@ -156,7 +156,7 @@ public class ResponseCaptureBenchmark {
 
             @Override
             public void setWriteListener(WriteListener listener) {
-                throw new UnsupportedOperationException();
+                throw new UnsupportedOperationException("the benchmark application writes blocking only");
             }
         };
         private final PrintWriter writer = new PrintWriter(new OutputStreamWriter(out, StandardCharsets.UTF_8));
