@@ -1,6 +1,6 @@
 package dev.trafficmirror.servlet;
 
-import jakarta.servlet.ReadListener;
+import dev.trafficmirror.bench.jmh.MemoryInputStream;
 import jakarta.servlet.ServletInputStream;
 import java.io.IOException;
 import java.util.concurrent.ThreadLocalRandom;
@@ -82,50 +82,5 @@ public class TeeReadBenchmark {
             total += n;
         }
         return total;
-    }
-
-    /** A container's input stream over bytes in memory. */
-    static final class MemoryInputStream extends ServletInputStream {
-        private final byte[] body;
-        private int position;
-
-        MemoryInputStream(byte[] body) {
-            this.body = body;
-        }
-
-        void rewind() {
-            position = 0;
-        }
-
-        @Override
-        public int read() {
-            return position < body.length ? body[position++] & 0xff : -1;
-        }
-
-        @Override
-        public int read(byte[] target, int offset, int length) {
-            if (position >= body.length) {
-                return -1;
-            }
-            int n = Math.min(length, body.length - position);
-            System.arraycopy(body, position, target, offset, n);
-            position += n;
-            return n;
-        }
-
-        @Override
-        public boolean isFinished() {
-            return position >= body.length;
-        }
-
-        @Override
-        public boolean isReady() {
-            return true;
-        }
-
-        @Override
-        public void setReadListener(ReadListener listener) {
-            throw new UnsupportedOperationException("blocking reads only");
-        }
     }
 }

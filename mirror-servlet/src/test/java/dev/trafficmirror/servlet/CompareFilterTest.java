@@ -23,7 +23,6 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Function;
 import java.util.function.UnaryOperator;
-import mockwebserver3.Dispatcher;
 import mockwebserver3.MockResponse;
 import mockwebserver3.MockWebServer;
 import mockwebserver3.RecordedRequest;
@@ -55,12 +54,7 @@ class CompareFilterTest {
     /** A shadow that answers every request with what {@code answer} makes of it. */
     private String shadow(Function<RecordedRequest, MockResponse> answer) throws IOException {
         MockWebServer server = new MockWebServer();
-        server.setDispatcher(new Dispatcher() {
-            @Override
-            public MockResponse dispatch(RecordedRequest request) {
-                return answer.apply(request);
-            }
-        });
+        server.setDispatcher(ShadowAnswers.answering(answer));
         server.start(0);
         shadows.add(server);
         return server.url("/").toString();

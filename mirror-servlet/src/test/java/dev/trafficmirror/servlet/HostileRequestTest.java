@@ -16,7 +16,6 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import mockwebserver3.Dispatcher;
-import mockwebserver3.MockResponse;
 import mockwebserver3.MockWebServer;
 import mockwebserver3.RecordedRequest;
 import org.junit.jupiter.api.AfterEach;
@@ -58,12 +57,7 @@ class HostileRequestTest {
 
     @BeforeEach
     void startServers() throws Exception {
-        Dispatcher answer = new Dispatcher() {
-            @Override
-            public MockResponse dispatch(RecordedRequest request) {
-                return new MockResponse.Builder().code(200).body("shadow").build();
-            }
-        };
+        Dispatcher answer = ShadowAnswers.ok();
         shadow.setDispatcher(answer);
         other.setDispatcher(answer);
         shadow.start(0);

@@ -19,8 +19,6 @@ import java.util.List;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import java.util.function.UnaryOperator;
-import mockwebserver3.Dispatcher;
-import mockwebserver3.MockResponse;
 import mockwebserver3.MockWebServer;
 import mockwebserver3.RecordedRequest;
 import org.junit.jupiter.api.AfterEach;
@@ -41,12 +39,7 @@ class MirrorFilterRoutingTest {
 
     @BeforeEach
     void startShadow() throws Exception {
-        shadow.setDispatcher(new Dispatcher() {
-            @Override
-            public MockResponse dispatch(RecordedRequest request) {
-                return new MockResponse.Builder().code(200).body("shadow").build();
-            }
-        });
+        shadow.setDispatcher(ShadowAnswers.ok());
         shadow.start(0);
     }
 

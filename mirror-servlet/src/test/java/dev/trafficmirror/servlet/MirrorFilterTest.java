@@ -23,8 +23,6 @@ import java.util.Random;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.function.UnaryOperator;
-import mockwebserver3.Dispatcher;
-import mockwebserver3.MockResponse;
 import mockwebserver3.MockWebServer;
 import mockwebserver3.RecordedRequest;
 import org.junit.jupiter.api.AfterEach;
@@ -45,12 +43,7 @@ class MirrorFilterTest {
 
     @BeforeEach
     void startShadow() throws Exception {
-        shadow.setDispatcher(new Dispatcher() {
-            @Override
-            public MockResponse dispatch(RecordedRequest request) {
-                return new MockResponse.Builder().code(200).body("shadow").build();
-            }
-        });
+        shadow.setDispatcher(ShadowAnswers.ok());
         shadow.start(0);
     }
 
@@ -137,14 +130,7 @@ class MirrorFilterTest {
         CountDownLatch arrived = new CountDownLatch(1);
         CountDownLatch release = new CountDownLatch(1);
         closeLast.add(release::countDown);
-        shadow.setDispatcher(new Dispatcher() {
-            @Override
-            public MockResponse dispatch(RecordedRequest request) throws InterruptedException {
-                arrived.countDown();
-                release.await(2, TimeUnit.SECONDS);
-                return new MockResponse.Builder().code(200).build();
-            }
-        });
+        shadow.setDispatcher(ShadowAnswers.holding(arrived, release, 2));
         start(kind, shadow.url("/").toString(), b -> b);
 
         HttpResponse<String> response = post("/slow", "hello".getBytes(StandardCharsets.UTF_8));
@@ -281,14 +267,7 @@ class MirrorFilterTest {
         CountDownLatch arrived = new CountDownLatch(1);
         CountDownLatch release = new CountDownLatch(1);
         closeLast.add(release::countDown);
-        shadow.setDispatcher(new Dispatcher() {
-            @Override
-            public MockResponse dispatch(RecordedRequest request) throws InterruptedException {
-                arrived.countDown();
-                release.await(10, TimeUnit.SECONDS);
-                return new MockResponse.Builder().code(200).build();
-            }
-        });
+        shadow.setDispatcher(ShadowAnswers.holding(arrived, release, 10));
         start(kind, shadow.url("/").toString(), b -> b);
         assertThat(post("/x", new byte[] {1}).statusCode()).isEqualTo(200);
         assertThat(arrived.await(10, TimeUnit.SECONDS)).isTrue();

@@ -2,7 +2,6 @@ package dev.trafficmirror.bench.jmh;
 
 import jakarta.servlet.AsyncContext;
 import jakarta.servlet.DispatcherType;
-import jakarta.servlet.ReadListener;
 import jakarta.servlet.RequestDispatcher;
 import jakarta.servlet.ServletConnection;
 import jakarta.servlet.ServletContext;
@@ -40,7 +39,7 @@ final class InMemoryRequest implements HttpServletRequest {
     private final List<Map.Entry<String, String>> headers;
     private final Set<String> headerNames = new LinkedHashSet<>();
     private final byte[] body;
-    private final Body stream = new Body();
+    private final MemoryInputStream stream;
 
     InMemoryRequest(String method, String uri, String query, List<Map.Entry<String, String>> headers, byte[] body) {
         this.method = method;
@@ -48,12 +47,13 @@ final class InMemoryRequest implements HttpServletRequest {
         this.query = query;
         this.headers = List.copyOf(headers);
         this.body = body;
+        this.stream = new MemoryInputStream(body);
         this.headers.forEach(header -> headerNames.add(header.getKey()));
     }
 
     /** Makes the whole body readable again, as if this were the next request. */
     void rewind() {
-        stream.position = 0;
+        stream.rewind();
     }
 
     @Override
@@ -155,42 +155,6 @@ final class InMemoryRequest implements HttpServletRequest {
     @Override
     public boolean isSecure() {
         return false;
-    }
-
-    /** The body, read from memory. */
-    private final class Body extends ServletInputStream {
-        private int position;
-
-        @Override
-        public int read() {
-            return position < body.length ? body[position++] & 0xff : -1;
-        }
-
-        @Override
-        public int read(byte[] bytes, int offset, int length) {
-            if (position >= body.length) {
-                return -1;
-            }
-            int n = Math.min(length, body.length - position);
-            System.arraycopy(body, position, bytes, offset, n);
-            position += n;
-            return n;
-        }
-
-        @Override
-        public boolean isFinished() {
-            return position >= body.length;
-        }
-
-        @Override
-        public boolean isReady() {
-            return true;
-        }
-
-        @Override
-        public void setReadListener(ReadListener listener) {
-            throw unsupported();
-        }
     }
 
     private static UnsupportedOperationException unsupported() {
