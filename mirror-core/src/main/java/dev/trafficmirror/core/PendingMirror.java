@@ -39,7 +39,17 @@ public final class PendingMirror {
         this.head = head;
         this.routes = routes;
         this.id = id;
-        this.needsBody = routes.stream().anyMatch(TargetRoute::needsBody);
+        this.needsBody = anyNeedsBody(routes);
+    }
+
+    // A loop, not a stream: this runs on the request thread for every mirrored request.
+    private static boolean anyNeedsBody(List<TargetRoute> routes) {
+        for (TargetRoute route : routes) {
+            if (route.needsBody()) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** The {@code X-Mirror-Id} the copies will carry. */
