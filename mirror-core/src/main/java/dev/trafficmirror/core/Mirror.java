@@ -64,6 +64,7 @@ public final class Mirror implements AutoCloseable {
     private final long maxBodySize;
     private final Duration drainTimeout;
     private final MirrorSink sink;
+    private final ShadowIo io;
     private final InFlight inFlight;
     private final MeterRegistry meterRegistry;
     private final Object closeLock = new Object();
@@ -80,12 +81,16 @@ public final class Mirror implements AutoCloseable {
         this.sink = builder.sink != null ? builder.sink
                 : new HttpShadowSink(builder.connectTimeout, builder.timeout,
                         builder.maxConcurrent * builder.targets.size(), builder.responseCaptureLimit);
+        this.io = builder.sink != null || builder.targets.stream().noneMatch(Mirror::travelsByShadowIo) ? null
+                : new ShadowIo(builder.connectTimeout, builder.timeout, builder.responseCaptureLimit);
         MeterRegistry registry = builder.meterRegistry;
         this.meterRegistry = registry;
         List<TargetRoute> built = new ArrayList<>();
         for (MirrorTarget target : builder.targets) {
-            TargetLane lane = new TargetLane(target, builder.maxConcurrent, builder.queueCapacity, sink, inFlight,
-                    new TargetMeters(registry, target.name()), builder.breaker);
+            ShadowIo.Pool pool = io != null && travelsByShadowIo(target)
+                    ? io.pool(target, builder.maxConcurrent, builder.queueCapacity) : null;
+            TargetLane lane = new TargetLane(target, builder.maxConcurrent, builder.queueCapacity, sink, pool,
+                    inFlight, new TargetMeters(registry, target.name()), builder.breaker);
             Sampling sampling = target.sampling().orElseGet(() -> Objects.requireNonNull(builder.sampling.get(), "sampling"));
             built.add(new TargetRoute(target, lane, sampling, target.percentage().orElse(builder.percentage),
                     builder.headers));
@@ -102,6 +107,15 @@ public final class Mirror implements AutoCloseable {
                 .description("Body bytes held by copies waiting to be sent or being sent")
                 .baseUnit("bytes")
                 .register(registry);
+    }
+
+    /**
+     * Whether the built-in client sends a target's copies from the shared non-blocking I/O thread:
+     * plain HTTP that is not compared. TLS targets, and comparing targets (whose answers are compared
+     * on the thread that received them), go through OkHttp on the lane's own threads.
+     */
+    private static boolean travelsByShadowIo(MirrorTarget target) {
+        return target.url().regionMatches(true, 0, "http:", 0, 5) && !target.compares();
     }
 
     /** Starts configuring a mirror. */
@@ -399,6 +413,9 @@ public final class Mirror implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         lanes.forEach(TargetLane::markClosing);
+        if (io != null) {
+            io.close();
+        }
         sink.close();
         lanes.forEach(TargetLane::close);
     }

@@ -18,9 +18,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One target's own path: its circuit breaker, its bounded pool of senders (a resilience4j
- * thread-pool bulkhead, so a dead target cannot starve a healthy one), its failure log, its recent
- * failures and its meters. Every copy handed to it is counted exactly once, whatever happens.
+ * One target's own path: its circuit breaker, its bounded way to the shadow (its own queue and
+ * connections on the shared {@link ShadowIo} thread, or for a sink of the application's own and for
+ * TLS and comparing targets a resilience4j thread-pool bulkhead; either way a dead target cannot
+ * starve a healthy one), its failure log, its recent failures and its meters. Every copy handed to it is counted exactly once, whatever happens.
  * Which requests it gets is decided by its {@link TargetRoute}.
  */
 final class TargetLane {
@@ -36,24 +37,31 @@ final class TargetLane {
     private final FailureLog failures;
     private final int queueCapacity;
     private final ThreadPoolBulkhead senders;
+    private final ShadowIo.Pool pool;
     private volatile boolean closing;
 
-    TargetLane(MirrorTarget target, int maxConcurrent, int queueCapacity, MirrorSink sink,
+    /**
+     * @param pool where the copies go when they travel by {@link ShadowIo}; {@code null} to send them
+     *     through {@code sink} on the lane's own {@code maxConcurrent} threads
+     */
+    TargetLane(MirrorTarget target, int maxConcurrent, int queueCapacity, MirrorSink sink, ShadowIo.Pool pool,
             InFlight inFlight, TargetMeters meters, TargetBreaker.Settings breaker) {
         this.target = target;
         this.sink = sink;
+        this.pool = pool;
         this.inFlight = inFlight;
         this.meters = meters;
         this.breaker = TargetBreaker.of(target.name(), breaker);
         this.failures = new FailureLog(target.name(), FailureLog.DEFAULT_INTERVAL, System::nanoTime, log::warn);
         this.queueCapacity = queueCapacity;
-        this.senders = ThreadPoolBulkhead.of("trafficmirror-" + target.name(), ThreadPoolBulkheadConfig.custom()
-                .coreThreadPoolSize(maxConcurrent)
-                .maxThreadPoolSize(maxConcurrent)
-                .queueCapacity(queueCapacity)
-                .writableStackTraceEnabled(false)
-                .rejectedExecutionHandler(Full.REJECT)
-                .build());
+        this.senders = pool != null ? null : ThreadPoolBulkhead.of("trafficmirror-" + target.name(),
+                ThreadPoolBulkheadConfig.custom()
+                        .coreThreadPoolSize(maxConcurrent)
+                        .maxThreadPoolSize(maxConcurrent)
+                        .queueCapacity(queueCapacity)
+                        .writableStackTraceEnabled(false)
+                        .rejectedExecutionHandler(Full.REJECT)
+                        .build());
     }
 
     MirrorTarget target() {
@@ -78,8 +86,7 @@ final class TargetLane {
     boolean admit() {
         Reason refused = closing ? Reason.SHUTDOWN
                 : !breaker.tryAcquire() ? Reason.CIRCUIT_OPEN
-                // Seen full before submitting: no exception is made for the commonest way to drop.
-                : queueCapacity > 0 && senders.getMetrics().getRemainingQueueCapacity() == 0 ? Reason.QUEUE_FULL
+                : full() ? Reason.QUEUE_FULL
                 : null;
         if (refused == Reason.QUEUE_FULL) {
             breaker.release();
@@ -105,16 +112,27 @@ final class TargetLane {
     void dispatch(MirrorRequest copy, InFlight.SharedBody body, ComparisonRound round) {
         inFlight.copyStarted();
         try {
-            senders.submit(() -> send(copy, body, round));
+            if (pool == null) {
+                senders.submit(() -> send(copy, body, round));
+            } else if (!pool.offer(new Queued(copy, body, round))) {
+                throw new Full();
+            }
         } catch (RuntimeException rejected) {
-            // A pool shut down by close() also rejects; that copy is a shutdown, not a full queue.
+            // A lane shut down by close() also rejects; that copy is a shutdown, not a full queue.
             breaker.release();
             meters.count(closing ? Reason.SHUTDOWN
-                    : rejected instanceof BulkheadFullException ? Reason.QUEUE_FULL : Reason.ERROR);
+                    : rejected instanceof BulkheadFullException || rejected instanceof Full ? Reason.QUEUE_FULL
+                    : Reason.ERROR);
             unanswered(round);
             body.done();
             inFlight.copyFinished();
         }
+    }
+
+    private boolean full() {
+        return pool != null ? !pool.hasRoom()
+                // Seen full before submitting: no exception is made for the commonest way to drop.
+                : queueCapacity > 0 && senders.getMetrics().getRemainingQueueCapacity() == 0;
     }
 
     /** A copy that never reached the shadow: candidates waiting for this (control) target go on. */
@@ -124,59 +142,126 @@ final class TargetLane {
         }
     }
 
+    /** Sends one copy through the sink, on one of the lane's threads. */
     private void send(MirrorRequest copy, InFlight.SharedBody body, ComparisonRound round) {
         ShadowResponse response = null;
         long nanos = 0;
-        long start = System.nanoTime();
         try {
-            if (closing) {
-                breaker.release();
-                meters.count(Reason.SHUTDOWN);
-            } else if (breaker.isOpen()) {
-                // Queued before the target was paused: not worth a sender's time any more.
-                meters.count(Reason.CIRCUIT_OPEN);
-            } else {
-                response = deliver(copy);
-                nanos = System.nanoTime() - start;
+            if (stillWanted()) {
+                long start = System.nanoTime();
+                try {
+                    response = sink.send(target, copy);
+                    nanos = System.nanoTime() - start;
+                    answered(response, nanos);
+                } catch (Throwable failure) {
+                    response = null;
+                    nanos = System.nanoTime() - start;
+                    failed(copy, failure, nanos);
+                    if (failure instanceof VirtualMachineError fatal) {
+                        throw fatal;
+                    }
+                }
             }
         } finally {
-            // Compared here, on this mirror thread, while the copy still counts as in flight.
+            finish(round, body, response, nanos);
+        }
+    }
+
+    /**
+     * Whether a queued copy is still to be sent when its turn comes; if not, it is counted here: a
+     * closing mirror ({@code shutdown}) or a target paused since it was queued ({@code circuit_open}).
+     */
+    private boolean stillWanted() {
+        if (closing) {
+            breaker.release();
+            meters.count(Reason.SHUTDOWN);
+            return false;
+        }
+        if (breaker.isOpen()) {
+            meters.count(Reason.CIRCUIT_OPEN);
+            return false;
+        }
+        return true;
+    }
+
+    // The breaker learns of each result before it is counted: whoever sees the count sees the breaker's state.
+    private void answered(ShadowResponse response, long nanos) {
+        breaker.answered(nanos);
+        meters.answered(response.status(), nanos);
+    }
+
+    /** Counts, logs and tells the breaker of a copy that got no answer. */
+    private void failed(MirrorRequest copy, Throwable failure, long nanos) {
+        Reason reason = closing ? Reason.SHUTDOWN : classify(failure);
+        if (reason.outcome() == Outcome.FAILED) {
+            breaker.failed(nanos, failure);
+        } else {
+            // Neither the target's success nor its failure (shutdown, a request we cannot replay).
+            breaker.release();
+        }
+        meters.count(reason);
+        if (reason.outcome() == Outcome.FAILED) {
+            recentFailures.add(new MirrorFailure(Instant.now(), reason, copy.header(Mirror.MIRROR_ID_HEADER),
+                    copy.method(), copy.path(), failure.toString()));
+        }
+        failures.failed(reason, failure);
+    }
+
+    /** The copy is done with, sent or not: comparisons told, its body's memory and its place in flight given back. */
+    private void finish(ComparisonRound round, InFlight.SharedBody body, ShadowResponse response, long nanos) {
+        try {
+            // Compared here, on the sending thread, while the copy still counts as in flight.
             if (round != null) {
                 round.settled(target, response, nanos);
             }
+        } finally {
             body.done();
             inFlight.copyFinished();
         }
     }
 
-    /** Sends one copy; its answer, or {@code null} when it failed (counted, logged, told to the breaker). */
-    private ShadowResponse deliver(MirrorRequest copy) {
-        // The breaker learns of each result before it is counted: whoever sees the count sees the breaker's state.
-        long start = System.nanoTime();
-        try {
-            ShadowResponse response = sink.send(target, copy);
-            long took = System.nanoTime() - start;
-            breaker.answered(took);
-            meters.answered(response.status(), took);
-            return response;
-        } catch (Throwable failure) {
-            Reason reason = closing ? Reason.SHUTDOWN : classify(failure);
-            if (reason.outcome() == Outcome.FAILED) {
-                breaker.failed(System.nanoTime() - start, failure);
-            } else {
-                // Neither the target's success nor its failure (shutdown, a request we cannot replay).
-                breaker.release();
+    /** A copy on its way through {@link ShadowIo}, settled by its I/O thread. */
+    private final class Queued implements ShadowIo.Delivery {
+        private final MirrorRequest copy;
+        private final InFlight.SharedBody body;
+        private final ComparisonRound round;
+
+        Queued(MirrorRequest copy, InFlight.SharedBody body, ComparisonRound round) {
+            this.copy = copy;
+            this.body = body;
+            this.round = round;
+        }
+
+        @Override
+        public MirrorRequest request() {
+            return copy;
+        }
+
+        @Override
+        public boolean stillWanted() {
+            if (TargetLane.this.stillWanted()) {
+                return true;
             }
-            meters.count(reason);
-            if (reason.outcome() == Outcome.FAILED) {
-                recentFailures.add(new MirrorFailure(Instant.now(), reason, copy.header(Mirror.MIRROR_ID_HEADER),
-                        copy.method(), copy.path(), failure.toString()));
+            finish(round, body, null, 0);
+            return false;
+        }
+
+        @Override
+        public void answered(ShadowResponse response, long nanos) {
+            try {
+                TargetLane.this.answered(response, nanos);
+            } finally {
+                finish(round, body, response, nanos);
             }
-            failures.failed(reason, failure);
-            if (failure instanceof VirtualMachineError fatal) {
-                throw fatal;
+        }
+
+        @Override
+        public void failed(Throwable failure, long nanos) {
+            try {
+                TargetLane.this.failed(copy, failure, nanos);
+            } finally {
+                finish(round, body, null, nanos);
             }
-            return null;
         }
     }
 
@@ -211,7 +296,9 @@ final class TargetLane {
     void close() {
         closing = true;
         try {
-            senders.close();
+            if (senders != null) {
+                senders.close();
+            }
         } catch (Exception e) {
             log.debug("Closing the senders of target '{}' failed", target.name(), e);
         }
