@@ -4,8 +4,8 @@
 # MirrorFilter mirroring 100% to a shadow that is healthy, slow (1 s), a black hole, or refusing,
 # and the same with nginx's mirror module in front of the same primary. All on 127.0.0.1.
 #
-#   mirror-benchmarks/run-e2e.sh                       # 10 s per run after a 5 s warm-up
-#   DURATION=30s WARMUP=10s ROUNDS=3 mirror-benchmarks/run-e2e.sh  # 3 interleaved rounds, median shown
+#   mirror-benchmarks/run-e2e.sh                       # 10 s per run after a 20 s warm-up
+#   DURATION=10s ROUNDS=3 mirror-benchmarks/run-e2e.sh  # 3 interleaved rounds, median shown
 #   mirror-benchmarks/run-e2e.sh --only trafficmirror  # further options: see LoadBenchmark
 #
 # Results: printed, and written to mirror-benchmarks/target/e2e/results.md (logs beside it).
@@ -28,4 +28,4 @@ nginx_bin=$(command -v nginx || echo /usr/sbin/nginx)
 classpath="mirror-benchmarks/target/classes:$(cat mirror-benchmarks/target/e2e-classpath.txt)"
 
 exec java -cp "$classpath" dev.trafficmirror.bench.e2e.LoadBenchmark \
-  --duration "${DURATION:-10s}" --warmup "${WARMUP:-5s}" --rounds "${ROUNDS:-1}" --nginx "$nginx_bin" "$@"
+  --duration "${DURATION:-10s}" --warmup "${WARMUP:-20s}" --rounds "${ROUNDS:-1}" --nginx "$nginx_bin" "$@"

@@ -244,19 +244,29 @@ final class ResponseReader {
 
     /** The next line without its CRLF (or bare LF), or {@code null} until it is complete. */
     private String readLine(ByteBuffer in, int max) throws ProtocolException {
-        while (in.hasRemaining()) {
-            byte b = in.get();
-            if (b == '\n') {
-                byte[] bytes = line.toByteArray();
-                int length = bytes.length > 0 && bytes[bytes.length - 1] == '\r' ? bytes.length - 1 : bytes.length;
-                line.reset();
-                return new String(bytes, 0, length, StandardCharsets.ISO_8859_1);
-            }
-            if (line.size() >= max) {
-                throw new ProtocolException("the shadow's answer has a line or head too long to take");
-            }
-            line.write(b);
+        byte[] array = in.array();
+        int start = in.arrayOffset() + in.position();
+        int end = in.arrayOffset() + in.limit();
+        int newline = start;
+        while (newline < end && array[newline] != '\n') {
+            newline++;
         }
-        return null;
+        if (line.size() + newline - start > max) {
+            throw new ProtocolException("the shadow's answer has a line or head too long to take");
+        }
+        in.position(in.position() + Math.min(newline + 1, end) - start);
+        if (newline == end) {
+            line.write(array, start, end - start);
+            return null;
+        }
+        String text;
+        if (line.size() == 0) {
+            text = new String(array, start, newline - start, StandardCharsets.ISO_8859_1);
+        } else {
+            line.write(array, start, newline - start);
+            text = line.toString(StandardCharsets.ISO_8859_1);
+            line.reset();
+        }
+        return text.endsWith("\r") ? text.substring(0, text.length() - 1) : text;
     }
 }

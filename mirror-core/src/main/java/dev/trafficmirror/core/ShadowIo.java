@@ -365,37 +365,7 @@ final class ShadowIo implements AutoCloseable {
         long lastBusy = System.nanoTime();
         while (!closed) {
             try {
-                long now = System.nanoTime();
-                boolean busy = false;
-                for (Pool pool : pools) {
-                    busy |= !pool.queue.isEmpty() || pool.idle.size() < pool.connections.size();
-                }
-                if (busy) {
-                    lastBusy = now;
-                    selector.select(TICK_MILLIS);
-                } else if (now - lastBusy < LINGER_NANOS) {
-                    selector.select(TICK_MILLIS);
-                } else {
-                    sleeping.set(true);
-                    if (pools.stream().allMatch(pool -> pool.queue.isEmpty())) {
-                        selector.select(IDLE_SELECT_MILLIS);
-                    }
-                    sleeping.set(false);
-                }
-                for (SelectionKey key : selector.selectedKeys()) {
-                    Connection connection = (Connection) key.attachment();
-                    try {
-                        connection.ready();
-                    } catch (IOException | RuntimeException failure) {
-                        connection.fail(failure);
-                    }
-                }
-                selector.selectedKeys().clear();
-                now = System.nanoTime();
-                for (Pool pool : pools) {
-                    pool.expire(now);
-                    pool.startQueued(now);
-                }
+                lastBusy = turn(lastBusy);
             } catch (ClosedSelectorException e) {
                 break;
             } catch (IOException | RuntimeException e) {
@@ -408,5 +378,44 @@ final class ShadowIo implements AutoCloseable {
         } catch (IOException e) {
             log.debug("Closing the mirror's selector failed", e);
         }
+    }
+
+    /**
+     * One turn of the loop: wait for sockets, the next tick or (idle) the next copy, then handle
+     * what is ready, expire what is late and start what is queued. A method of its own, so that the
+     * JIT compiles it whole rather than replacing the loop on the stack.
+     *
+     * @return when the loop last had something in flight or queued
+     */
+    private long turn(long lastBusy) throws IOException {
+        long now = System.nanoTime();
+        boolean busy = false;
+        for (Pool pool : pools) {
+            busy |= !pool.queue.isEmpty() || pool.idle.size() < pool.connections.size();
+        }
+        if (busy || now - lastBusy < LINGER_NANOS) {
+            selector.select(TICK_MILLIS);
+        } else {
+            sleeping.set(true);
+            if (pools.stream().allMatch(pool -> pool.queue.isEmpty())) {
+                selector.select(IDLE_SELECT_MILLIS);
+            }
+            sleeping.set(false);
+        }
+        for (SelectionKey key : selector.selectedKeys()) {
+            Connection connection = (Connection) key.attachment();
+            try {
+                connection.ready();
+            } catch (IOException | RuntimeException failure) {
+                connection.fail(failure);
+            }
+        }
+        selector.selectedKeys().clear();
+        now = System.nanoTime();
+        for (Pool pool : pools) {
+            pool.expire(now);
+            pool.startQueued(now);
+        }
+        return busy ? now : lastBusy;
     }
 }

@@ -64,7 +64,7 @@ public final class LoadBenchmark {
      * nginx's processes for nginx), and the shadow's.
      */
     record Result(Setup setup, double requestsPerSecond, double p50Millis, double p99Millis, long requests, long errors,
-            double primaryCpuMicros, double shadowCpuMicros, String mirrorStats) {
+            double primaryCpuMicros, double shadowCpuMicros, String primaryThreads, String mirrorStats) {
     }
 
     private final Options options;
@@ -167,9 +167,11 @@ public final class LoadBenchmark {
             wrk(url, options.warmup, logs.resolve("wrk-warmup.txt"));
             List<Process> primarySide = nginx == null ? List.of(primary) : List.of(primary, nginx);
             long primaryCpu = cpuNanos(primarySide);
+            Map<String, Long> primaryThreads = ThreadCpu.of(primary.pid());
             long shadowCpu = cpuNanos(shadow == null ? List.of() : List.of(shadow));
             Wrk measured = Wrk.parse(wrk(url, options.duration, logs.resolve("wrk.txt")));
             double primaryMicros = (cpuNanos(primarySide) - primaryCpu) / 1000.0 / Math.max(1, measured.requests());
+            String byThread = ThreadCpu.perRequest(primaryThreads, ThreadCpu.of(primary.pid()), measured.requests());
             double shadowMicros = shadow == null ? Double.NaN
                     : (cpuNanos(List.of(shadow)) - shadowCpu) / 1000.0 / Math.max(1, measured.requests());
             String stats = "";
@@ -178,7 +180,7 @@ public final class LoadBenchmark {
                 stats = mirrorStats(logs.resolve("primary.log"));
             }
             return new Result(setup, measured.requestsPerSecond(), measured.p50Millis(), measured.p99Millis(),
-                    measured.requests(), measured.errors(), primaryMicros, shadowMicros, stats);
+                    measured.requests(), measured.errors(), primaryMicros, shadowMicros, byThread, stats);
         } finally {
             stop(nginx);
             stop(primary);
@@ -363,8 +365,10 @@ public final class LoadBenchmark {
                     .append("\n\n");
             text.append("| setup | req/s | p50 | p99 | errors | req/s vs none | p50 vs none | p99 vs none "
                     + "| req/s vs healthy | p50 vs healthy | p99 vs healthy | CPU/req ").append(ours ? "primary" : "nginx + primary")
-                    .append(" | CPU/req shadow |").append(ours ? " mirrored copies |" : "").append('\n');
-            text.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|").append(ours ? "---|" : "").append('\n');
+                    .append(" | CPU/req shadow |").append(ours ? " primary CPU/req by thread (us) | mirrored copies |" : "")
+                    .append('\n');
+            text.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|").append(ours ? "---|---|" : "")
+                    .append('\n');
             for (Result run : runs) {
                 text.append("| ").append(run.setup().label())
                         .append(" | ").append(String.format(Locale.ROOT, "%,.0f", run.requestsPerSecond()))
@@ -381,6 +385,7 @@ public final class LoadBenchmark {
                         .append(" | ").append(micros(run.shadowCpuMicros()))
                         .append(" |");
                 if (ours) {
+                    text.append(' ').append(run.primaryThreads()).append(" |");
                     text.append(' ').append(run.mirrorStats().isEmpty() ? "-" : run.mirrorStats()).append(" |");
                 }
                 text.append('\n');
@@ -409,7 +414,9 @@ public final class LoadBenchmark {
     /** Command-line options. */
     private static final class Options {
         String duration = "10s";
-        String warmup = "5s";
+        // The 10 % setup runs the mirror's code on a tenth of the requests: after 5 s the JIT was still
+        // compiling it, a few microseconds of every request in the measured run.
+        String warmup = "20s";
         int threads = 2;
         int connections = 16;
         int rounds = 1;

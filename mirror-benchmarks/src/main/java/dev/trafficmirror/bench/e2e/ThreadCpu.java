@@ -1,0 +1,77 @@
+package dev.trafficmirror.bench.e2e;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Stream;
+
+/**
+ * CPU time of a process's threads, summed by what they do, from Linux's {@code /proc/<pid>/task}:
+ * so that a benchmark shows where the primary's CPU per request goes (the request threads, the
+ * mirror's I/O thread or senders, the JIT still compiling), not only how much there is. Elsewhere
+ * than on Linux it finds nothing.
+ */
+final class ThreadCpu {
+
+    private static final double TICKS_PER_SECOND = 100; // USER_HZ on Linux
+
+    private ThreadCpu() {
+    }
+
+    /** Clock ticks used so far, by group of threads. */
+    static Map<String, Long> of(long pid) {
+        Map<String, Long> ticks = new TreeMap<>();
+        try (Stream<Path> tasks = Files.list(Path.of("/proc", Long.toString(pid), "task"))) {
+            tasks.forEach(task -> {
+                try {
+                    String name = Files.readString(task.resolve("comm")).trim();
+                    String stat = Files.readString(task.resolve("stat"));
+                    // Fields after the name, which is in parentheses and may hold spaces: state is field 3,
+                    // utime and stime fields 14 and 15.
+                    String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                    ticks.merge(group(name), Long.parseLong(fields[11]) + Long.parseLong(fields[12]), Long::sum);
+                } catch (IOException | RuntimeException gone) {
+                    // the thread ended meanwhile
+                }
+            });
+        } catch (IOException e) {
+            return Map.of();
+        }
+        return ticks;
+    }
+
+    /** {@code group 12.3, group 4.5} in microseconds per request, largest first, groups under 0.1 left out. */
+    static String perRequest(Map<String, Long> before, Map<String, Long> after, long requests) {
+        StringBuilder text = new StringBuilder();
+        after.entrySet().stream()
+                .map(e -> Map.entry(e.getKey(), (e.getValue() - before.getOrDefault(e.getKey(), 0L))
+                        / TICKS_PER_SECOND * 1e6 / Math.max(1, requests)))
+                .filter(e -> e.getValue() >= 0.1)
+                .sorted(Map.Entry.<String, Double>comparingByValue().reversed())
+                .forEach(e -> text.append(text.isEmpty() ? "" : ", ").append(e.getKey())
+                        .append(String.format(Locale.ROOT, " %.1f", e.getValue())));
+        return text.isEmpty() ? "-" : text.toString();
+    }
+
+    private static String group(String threadName) {
+        if (threadName.startsWith("qtp")) {
+            return "requests";
+        }
+        if (threadName.startsWith("trafficmirror-i")) {
+            return "mirror I/O";
+        }
+        if (threadName.startsWith("trafficmirror")) {
+            return "mirror senders";
+        }
+        if (threadName.contains("Compiler")) {
+            return "JIT";
+        }
+        if (threadName.startsWith("GC") || threadName.startsWith("G1")) {
+            return "GC";
+        }
+        return "other";
+    }
+}
