@@ -40,16 +40,21 @@ import org.slf4j.LoggerFactory;
  * its sampling ({@code sampled_out}); once the primary has answered, per target its primary status
  * condition ({@code primary_status}).
  *
- * <p>Each target has its own bounded pool of senders and queue: when both are full the copy is
- * dropped and counted, never waited for. Every request a mirror sees is counted once per target in
- * {@code mirror.requests}, with the outcome and reason of that target's copy, so completed + failed
- * + dropped + skipped always adds up to the requests seen. A target that keeps failing is paused for
- * a while ({@link Builder#circuitBreaker}), so that a dead shadow costs a check per request.
+ * <p>Each target has its own queue and at most {@link Builder#maxConcurrent maxConcurrent} copies in
+ * flight: when both are full the copy is dropped and counted, never waited for. Every request a
+ * mirror sees is counted once per target in {@code mirror.requests}, with the outcome and reason of
+ * that target's copy, so completed + failed + dropped + skipped always adds up to the requests seen.
+ * A target that keeps failing is paused for a while ({@link Builder#circuitBreaker}), so that a dead
+ * shadow costs a check per request.
  *
  * <p>Integrations that read the body while the application runs use {@link #begin} and
  * {@link PendingMirror} instead of {@link #submit}, so that a request no target takes costs nothing.
  *
- * <p>A mirror starts non-daemon sender threads: {@link #close()} it when the application stops.
+ * <p>Copies to plain {@code http://} targets that do not compare answers are sent by one
+ * non-blocking I/O thread per mirror ({@code trafficmirror-io}, a daemon thread), on keep-alive
+ * connections; {@code https://} targets, comparing targets and every target of a
+ * {@link Builder#sink sink} of your own are sent by {@code maxConcurrent} sender threads per target,
+ * which are not daemon threads. {@link #close()} the mirror when the application stops.
  */
 public final class Mirror implements AutoCloseable {
 
@@ -391,8 +396,8 @@ public final class Mirror implements AutoCloseable {
 
     /**
      * Stops taking new copies, lets in-flight copies finish for up to {@code timeout}, then cancels
-     * what is left (counted as {@code shutdown}) and stops every sender thread. Idempotent; a
-     * second caller returns once the first one is done.
+     * what is left (counted as {@code shutdown}) and stops the I/O thread and every sender thread.
+     * Idempotent; a second caller returns once the first one is done.
      */
     public void close(Duration timeout) {
         synchronized (closeLock) {
@@ -496,25 +501,36 @@ public final class Mirror implements AutoCloseable {
             return this;
         }
 
-        /** How long a copy may take to connect; default 1 s. */
+        /** How long a copy may take to connect ({@code connect}); default 1 s; built-in HTTP senders only. */
         public Builder connectTimeout(Duration connectTimeout) {
             this.connectTimeout = requirePositive(connectTimeout, "connectTimeout");
             return this;
         }
 
-        /** How long a whole copy may take, connecting to answer; default 5 s. */
+        /**
+         * How long a whole copy may take, connecting to answer ({@code timeout}), from the moment it
+         * leaves the queue: the wait there is not included; default 5 s. Built-in HTTP senders only.
+         */
         public Builder timeout(Duration timeout) {
             this.timeout = requirePositive(timeout, "timeout");
             return this;
         }
 
-        /** Copies sent to one target at the same time (its sender threads); default 16. */
+        /**
+         * Copies in flight to one target at the same time; default 16. For a plain {@code http://}
+         * target that does not compare, its keep-alive connections on the mirror's I/O thread; for an
+         * {@code https://} or comparing target, or with a {@link #sink sink} of your own, its sender
+         * threads.
+         */
         public Builder maxConcurrent(int maxConcurrent) {
             this.maxConcurrent = (int) requireAtLeast(maxConcurrent, 1, "maxConcurrent");
             return this;
         }
 
-        /** Copies that may wait for a sender, per target; 0 for none; default 1000. */
+        /**
+         * Copies that may wait, per target, for one of its {@link #maxConcurrent} connections or
+         * sender threads; 0 for none; default 1000. Beyond it copies are dropped ({@code queue_full}).
+         */
         public Builder queueCapacity(int queueCapacity) {
             this.queueCapacity = (int) requireAtLeast(queueCapacity, 0, "queueCapacity");
             return this;
@@ -580,14 +596,18 @@ public final class Mirror implements AutoCloseable {
             return this;
         }
 
-        /** Replaces the HTTP sender, e.g. with a {@link RecordingSink} in tests. */
+        /**
+         * Replaces the built-in HTTP senders for every target, e.g. with a {@link RecordingSink} in
+         * tests: the sink is called on each target's {@link #maxConcurrent} sender threads.
+         */
         public Builder sink(MirrorSink sink) {
             this.sink = Objects.requireNonNull(sink, "sink");
             return this;
         }
 
         /**
-         * Builds the mirror and starts its senders.
+         * Builds the mirror and starts its I/O thread when some target is sent by it; sender threads
+         * start with the first copies of the targets that have them.
          *
          * @throws IllegalArgumentException if there is no target, two targets share a name, or more
          *     than one target is the control

@@ -3,12 +3,14 @@ package dev.trafficmirror.core;
 import java.io.IOException;
 
 /**
- * Where mirrored copies go. The default sink replays each copy over HTTP; {@link RecordingSink}
- * keeps them in memory for tests; a sink of your own can write them to a file or a queue.
+ * Where mirrored copies go, when not to the mirror's built-in HTTP senders
+ * ({@link Mirror.Builder#sink}): {@link RecordingSink} keeps them in memory for tests; a sink of your
+ * own can write them to a file or a queue.
  *
- * <p>{@link #send} runs on one of the target's mirror threads, never on a request thread, and may
- * block up to the configured timeout. It receives the copy as it should appear on the wire: path
- * and query checked and spelled for the wire (relative to the target's base path), hop-by-hop
+ * <p>{@link #send} runs on one of the target's {@code maxConcurrent} sender threads, never on a
+ * request thread nor on the mirror's shared I/O thread, and may block: while it does, that thread
+ * sends nothing else. It receives the copy as it should appear on the wire: path and query
+ * checked and spelled for the wire (relative to the target's base path), hop-by-hop
  * headers removed, {@code X-Mirror-Id} and {@code X-Forwarded-*} added, the target's
  * {@link HeaderRules} applied (a {@code Host} header is present only when they choose one other
  * than the target's), no body for a headers-only target. Any exception it throws is counted as a

@@ -98,7 +98,7 @@ public final class PendingMirror {
     }
 
     /**
-     * Hands the request, with its complete body, to the targets' senders, without the primary's
+     * Hands the request, with its complete body, to the targets' queues, without the primary's
      * status: targets restricted to some primary statuses skip it ({@code primary_status}).
      *
      * @param body the exact body bytes; taken over, not copied
@@ -108,7 +108,7 @@ public final class PendingMirror {
     }
 
     /**
-     * Hands the request, with its complete body, to the targets' senders, once the primary has
+     * Hands the request, with its complete body, to the targets' queues, once the primary has
      * answered.
      *
      * @param body the exact body bytes (empty when {@link #needsBody()} is false); taken over, not copied

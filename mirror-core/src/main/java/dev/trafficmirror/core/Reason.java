@@ -46,7 +46,7 @@ public enum Reason {
     /** The target failed repeatedly and is cooling down. */
     CIRCUIT_OPEN(Outcome.SKIPPED),
 
-    /** All of the target's senders were busy and its queue was full. */
+    /** All of the target's connections or sender threads were busy and its queue was full. */
     QUEUE_FULL(Outcome.DROPPED),
     /** Bodies waiting to be sent already fill the memory budget. */
     MEMORY_BUDGET(Outcome.DROPPED),

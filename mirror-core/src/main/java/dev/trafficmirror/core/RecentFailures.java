@@ -5,7 +5,8 @@ import java.util.List;
 
 /**
  * The last few failures of one target, oldest overwritten first, so that memory stays bounded
- * however long a target keeps failing. Written only on sender threads, after a failure.
+ * however long a target keeps failing. Written by the thread that sent the copy (a sender thread
+ * or the I/O thread), after a failure.
  */
 final class RecentFailures {
 

@@ -86,12 +86,15 @@ public class MirrorProperties implements Validator {
     /** How long a whole copy may take, from connecting to the shadow's answer, before it fails as timeout. */
     private Duration timeout = Duration.ofSeconds(5);
 
-    /** How many copies are sent to one target at the same time: the number of its sender threads. */
+    /**
+     * How many copies are in flight to one target at the same time: its keep-alive connections for a
+     * plain http target, its sender threads for an https or comparing target.
+     */
     private int maxConcurrent = 16;
 
     /**
-     * How many copies may wait for a sender, per target; 0 for no waiting. When the senders are
-     * busy and the queue is full, copies are dropped and counted as queue_full.
+     * How many copies may wait, per target, for a connection or sender thread; 0 for no waiting.
+     * When all of them are busy and the queue is full, copies are dropped and counted as queue_full.
      */
     private int queueCapacity = 1000;
 

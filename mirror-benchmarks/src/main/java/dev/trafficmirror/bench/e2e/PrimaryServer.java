@@ -30,7 +30,7 @@ import org.eclipse.jetty.server.ServerConnector;
  * PrimaryServer &lt;port&gt; none                       no filter
  * PrimaryServer &lt;port&gt; http://127.0.0.1:18182      mirror 100% of requests there, default settings
  * PrimaryServer &lt;port&gt; http://... no-breaker       the same without the circuit breaker
- * PrimaryServer &lt;port&gt; http://... max-concurrent=4 with 4 senders instead of the default
+ * PrimaryServer &lt;port&gt; http://... max-concurrent=4 at most 4 copies in flight instead of 16
  * PrimaryServer &lt;port&gt; http://... percentage=10   mirror 10% of requests instead of all
  * </pre>
  *

@@ -45,7 +45,9 @@ import org.openjdk.jmh.annotations.Warmup;
  * <p>The measured work is everything the request thread does: the head snapshot and sampling
  * before the application, the tee while it reads the body, the hand-off to the target's bounded
  * queue after it. The copy itself goes to a sink that discards it, on the mirror's own sender
- * threads; they share the machine's cores with the benchmark thread, as they would in production.
+ * threads; they share the machine's cores with the benchmark thread, as they would in production
+ * with a sink of one's own (a plain-HTTP target with the built-in sender goes through the I/O
+ * thread instead).
  * How many copies were sent and how many were dropped (queue full) is printed at the end of each
  * fork, so a score bought by dropping is visible.
  */
