@@ -83,11 +83,12 @@ public final class Mirror implements AutoCloseable {
         this.condition = builder.condition;
         this.drainTimeout = builder.drainTimeout;
         this.inFlight = new InFlight(builder.maxBufferedBytes);
+        long byIo = builder.sink != null ? 0 : builder.targets.stream().filter(Mirror::travelsByShadowIo).count();
+        // OkHttp starts no thread and opens no connection until a copy needs one.
         this.sink = builder.sink != null ? builder.sink
                 : new HttpShadowSink(builder.connectTimeout, builder.timeout,
-                        builder.maxConcurrent * builder.targets.size(), builder.responseCaptureLimit);
-        this.io = builder.sink != null || builder.targets.stream().noneMatch(Mirror::travelsByShadowIo) ? null
-                : new ShadowIo(builder.connectTimeout, builder.timeout, builder.responseCaptureLimit);
+                        (int) (builder.maxConcurrent * (builder.targets.size() - byIo)), builder.responseCaptureLimit);
+        this.io = byIo == 0 ? null : new ShadowIo(builder.connectTimeout, builder.timeout, builder.responseCaptureLimit);
         MeterRegistry registry = builder.meterRegistry;
         this.meterRegistry = registry;
         List<TargetRoute> built = new ArrayList<>();

@@ -157,7 +157,7 @@ final class ShadowIo implements AutoCloseable {
                 ByteBuffer[] bytes;
                 try {
                     bytes = RequestWriter.write(base, delivery.request());
-                } catch (RuntimeException invalid) {
+                } catch (Throwable invalid) {
                     settle(() -> delivery.failed(invalid, 0));
                     continue;
                 }
@@ -167,7 +167,7 @@ final class ShadowIo implements AutoCloseable {
                         connection = open(now);
                     }
                     connection.start(delivery, bytes, now);
-                } catch (IOException | RuntimeException failure) {
+                } catch (Throwable failure) {
                     if (connection != null) {
                         connection.close();
                     }
@@ -181,7 +181,7 @@ final class ShadowIo implements AutoCloseable {
                 if (delivery.stillWanted()) {
                     return true;
                 }
-            } catch (RuntimeException e) {
+            } catch (Throwable e) {
                 log.warn("A mirror lane failed deciding whether to send a copy", e);
             }
             admitted.decrementAndGet();
@@ -192,7 +192,7 @@ final class ShadowIo implements AutoCloseable {
             admitted.decrementAndGet();
             try {
                 outcome.run();
-            } catch (RuntimeException e) {
+            } catch (Throwable e) {
                 log.warn("A mirror lane failed settling a copy", e);
             }
         }
@@ -363,16 +363,21 @@ final class ShadowIo implements AutoCloseable {
 
     private void run() {
         long lastBusy = System.nanoTime();
-        while (!closed) {
-            try {
-                lastBusy = turn(lastBusy);
-            } catch (ClosedSelectorException e) {
-                break;
-            } catch (IOException | RuntimeException e) {
-                log.warn("The mirror's I/O loop failed; it goes on", e);
+        try {
+            while (!closed) {
+                try {
+                    lastBusy = turn(lastBusy);
+                } catch (ClosedSelectorException e) {
+                    break;
+                } catch (Throwable e) {
+                    // Even an Error (out of memory while capturing an answer): nobody else would settle
+                    // what is queued and in flight, so the loop goes on, as a replaced sender would.
+                    log.warn("The mirror's I/O loop failed; it goes on", e);
+                }
             }
+        } finally {
+            pools.forEach(Pool::shutdown);
         }
-        pools.forEach(Pool::shutdown);
         try {
             selector.close();
         } catch (IOException e) {
@@ -406,7 +411,7 @@ final class ShadowIo implements AutoCloseable {
             Connection connection = (Connection) key.attachment();
             try {
                 connection.ready();
-            } catch (IOException | RuntimeException failure) {
+            } catch (Throwable failure) {
                 connection.fail(failure);
             }
         }
