@@ -92,18 +92,29 @@ final class HttpShadowSink implements MirrorSink {
      * @throws IllegalArgumentException when the path or query cannot be sent unchanged ({@code invalid_request})
      */
     static HttpUrl url(HttpUrl base, MirrorRequest request) {
+        String path = checkedPath(base.encodedPath(), request);
         String query = request.query();
-        if (!request.path().equals(WireSyntax.path(request.path()))
-                || (query != null && !query.equals(WireSyntax.query(query)))) {
-            throw new IllegalArgumentException("the request's path or query cannot be reproduced safely");
-        }
-        String basePath = base.encodedPath();
-        String path = basePath.equals("/") ? request.path() : basePath + request.path();
         HttpUrl url = base.newBuilder().encodedPath(path).encodedQuery(query).build();
         if (!url.encodedPath().equals(path) || !Objects.equals(url.encodedQuery(), query)) {
             throw new IllegalArgumentException("the request's path or query would not be sent unchanged");
         }
         return url;
+    }
+
+    /**
+     * The copy's path on the wire: the target's base path followed by the request's path, once both
+     * path and query are known to be spelled exactly as they should go out (no dot segment in any
+     * spelling, nothing to re-encode), so that the copy cannot leave the base path.
+     *
+     * @throws IllegalArgumentException when the path or query cannot be sent unchanged ({@code invalid_request})
+     */
+    static String checkedPath(String basePath, MirrorRequest request) {
+        String query = request.query();
+        if (!request.path().equals(WireSyntax.path(request.path()))
+                || (query != null && !query.equals(WireSyntax.query(query)))) {
+            throw new IllegalArgumentException("the request's path or query cannot be reproduced safely");
+        }
+        return basePath.equals("/") ? request.path() : basePath + request.path();
     }
 
     private HttpUrl url(MirrorTarget target, MirrorRequest request) {

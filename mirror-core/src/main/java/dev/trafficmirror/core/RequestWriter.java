@@ -1,8 +1,8 @@
 package dev.trafficmirror.core;
 
-import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.Map;
 import java.util.Set;
 import okhttp3.HttpUrl;
@@ -10,17 +10,21 @@ import okhttp3.HttpUrl;
 /**
  * Spells a copy as an HTTP/1.1 request for its target, with the same rules as {@link HttpShadowSink}:
  * the target's base path before the request's path, path and query checked to go out unchanged
- * ({@link HttpShadowSink#url}), header names and values checked so that nothing can be injected,
- * values written as the UTF-8 bytes the client sent, the target's Host unless the header rules chose
- * one, and framing (Content-Length) of our own.
+ * ({@link HttpShadowSink#checkedPath}), header names and values checked so that nothing can be
+ * injected, values written as the UTF-8 bytes the client sent, the target's Host unless the header
+ * rules chose one, and framing (Content-Length) of our own. Runs on the I/O thread for every copy,
+ * so it writes straight into one array.
  */
 final class RequestWriter {
 
     /** Methods whose requests carry a Content-Length even when their body is empty. */
     private static final Set<String> BODY_EXPECTED = Set.of("POST", "PUT", "PATCH", "PROPPATCH", "REPORT", "QUERY");
-    private static final byte[] CRLF = {'\r', '\n'};
 
-    private RequestWriter() {
+    private byte[] bytes;
+    private int length;
+
+    private RequestWriter(int capacity) {
+        bytes = new byte[capacity];
     }
 
     /**
@@ -32,18 +36,15 @@ final class RequestWriter {
         if (!WireSyntax.isToken(request.method())) {
             throw new IllegalArgumentException("the copy's method is not a token");
         }
-        HttpUrl url = HttpShadowSink.url(base, request);
-        ByteArrayOutputStream head = new ByteArrayOutputStream(512);
-        ascii(head, request.method());
-        ascii(head, " ");
-        ascii(head, url.encodedPath());
-        if (url.encodedQuery() != null) {
-            ascii(head, "?");
-            ascii(head, url.encodedQuery());
+        String path = HttpShadowSink.checkedPath(base.encodedPath(), request);
+        RequestWriter head = new RequestWriter(512);
+        head.ascii(request.method()).ascii(" ").ascii(path);
+        if (request.query() != null) {
+            head.ascii("?").ascii(request.query());
         }
-        ascii(head, " HTTP/1.1\r\n");
+        head.ascii(" HTTP/1.1\r\n");
         if (request.header("Host") == null) {
-            field(head, "Host", hostHeader(url));
+            head.field("Host", hostHeader(base));
         }
         for (Map.Entry<String, String> header : request.headers()) {
             String name = header.getKey();
@@ -51,16 +52,16 @@ final class RequestWriter {
                 throw new IllegalArgumentException("a header of the copy is malformed or holds a line break");
             }
             if (!name.equalsIgnoreCase("Content-Length") && !name.equalsIgnoreCase("Transfer-Encoding")) {
-                field(head, name, WireSyntax.utf8Value(header.getValue()));
+                head.field(name, WireSyntax.utf8Value(header.getValue()));
             }
         }
-        int length = request.bodyLength();
-        if (length > 0 || BODY_EXPECTED.contains(request.method())) {
-            field(head, "Content-Length", Integer.toString(length));
+        int bodyLength = request.bodyLength();
+        if (bodyLength > 0 || BODY_EXPECTED.contains(request.method())) {
+            head.field("Content-Length", Integer.toString(bodyLength));
         }
-        head.writeBytes(CRLF);
-        ByteBuffer headBytes = ByteBuffer.wrap(head.toByteArray());
-        return length == 0 ? new ByteBuffer[] {headBytes} : new ByteBuffer[] {headBytes, request.body()};
+        head.ascii("\r\n");
+        ByteBuffer headBytes = ByteBuffer.wrap(head.bytes, 0, head.length);
+        return bodyLength == 0 ? new ByteBuffer[] {headBytes} : new ByteBuffer[] {headBytes, request.body()};
     }
 
     /** The target's host, bracketed when IPv6, with its port unless it is the scheme's default. */
@@ -69,16 +70,40 @@ final class RequestWriter {
         return url.port() == HttpUrl.defaultPort(url.scheme()) ? host : host + ":" + url.port();
     }
 
-    private static void field(ByteArrayOutputStream out, String name, String value) {
-        ascii(out, name);
-        ascii(out, ": ");
-        out.writeBytes(value.getBytes(StandardCharsets.UTF_8));
-        out.writeBytes(CRLF);
+    private void field(String name, String value) {
+        ascii(name).ascii(": ");
+        if (isAscii(value)) {
+            ascii(value);
+        } else {
+            byte[] utf8 = value.getBytes(StandardCharsets.UTF_8);
+            room(utf8.length);
+            System.arraycopy(utf8, 0, bytes, length, utf8.length);
+            length += utf8.length;
+        }
+        ascii("\r\n");
     }
 
-    private static void ascii(ByteArrayOutputStream out, String text) {
+    /** Appends text known to be ASCII (checked by {@link WireSyntax}), one byte per character. */
+    private RequestWriter ascii(String text) {
+        room(text.length());
         for (int i = 0; i < text.length(); i++) {
-            out.write(text.charAt(i));
+            bytes[length++] = (byte) text.charAt(i);
         }
+        return this;
+    }
+
+    private void room(int more) {
+        if (length + more > bytes.length) {
+            bytes = Arrays.copyOf(bytes, Math.max(bytes.length * 2, length + more));
+        }
+    }
+
+    private static boolean isAscii(String value) {
+        for (int i = 0; i < value.length(); i++) {
+            if (value.charAt(i) >= 0x80) {
+                return false;
+            }
+        }
+        return true;
     }
 }
