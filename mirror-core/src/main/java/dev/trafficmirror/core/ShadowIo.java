@@ -215,7 +215,9 @@ final class ShadowIo implements AutoCloseable {
         }
 
         private void expire(long now) {
-            for (Connection connection : List.copyOf(connections)) {
+            // Backwards: closing a connection removes it from the list, and nothing after it moves.
+            for (int i = connections.size() - 1; i >= 0; i--) {
+                Connection connection = connections.get(i);
                 if (connection.delivery == null) {
                     if (now - connection.idleSince > KEEP_ALIVE_NANOS) {
                         connection.close();
