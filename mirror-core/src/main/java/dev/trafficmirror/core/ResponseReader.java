@@ -206,13 +206,7 @@ final class ResponseReader {
             return;
         }
         int extension = text.indexOf(';');
-        String hex = (extension < 0 ? text : text.substring(0, extension)).strip();
-        long size;
-        try {
-            size = hex.isEmpty() || hex.length() > 15 ? -1 : Long.parseLong(hex, 16);
-        } catch (NumberFormatException e) {
-            size = -1;
-        }
+        long size = digits((extension < 0 ? text : text.substring(0, extension)).strip(), 16, 15);
         if (size < 0) {
             throw new ProtocolException("malformed chunk size in the shadow's answer");
         }
@@ -221,15 +215,31 @@ final class ResponseReader {
     }
 
     private static long parseLength(String value) throws ProtocolException {
-        try {
-            long length = value.length() > 18 ? -1 : Long.parseLong(value.strip());
-            if (length >= 0) {
-                return length;
-            }
-        } catch (NumberFormatException e) {
-            // reported below
+        long length = digits(value, 10, 18);
+        if (length < 0) {
+            throw new ProtocolException("malformed Content-Length in the shadow's answer");
         }
-        throw new ProtocolException("malformed Content-Length in the shadow's answer");
+        return length;
+    }
+
+    /**
+     * The value of 1 to {@code most} digits (RFC 9112: 1*DIGIT, 1*HEXDIG), or -1. Not
+     * {@link Long#parseLong}, which takes a sign: "+5" or "-0" is no length.
+     */
+    private static long digits(String text, int radix, int most) {
+        if (text.isEmpty() || text.length() > most) {
+            return -1;
+        }
+        long value = 0;
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            int digit = c < 0x80 ? Character.digit(c, radix) : -1;
+            if (digit < 0) {
+                return -1;
+            }
+            value = value * radix + digit;
+        }
+        return value;
     }
 
     private String lastHeader(String name) {
