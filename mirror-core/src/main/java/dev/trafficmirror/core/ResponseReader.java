@@ -145,7 +145,7 @@ final class ResponseReader {
 
     private void bodyFraming() throws ProtocolException {
         String transferEncoding = lastHeader("Transfer-Encoding");
-        String contentLength = lastHeader("Content-Length");
+        boolean framedByLength = lastHeader("Content-Length") != null;
         if (headRequest || status == 204 || status == 304 || status == 101) {
             keepAlive &= status != 101;
             state = State.DONE;
@@ -156,8 +156,8 @@ final class ResponseReader {
             } else {
                 state = State.CHUNK_SIZE;
             }
-        } else if (contentLength != null) {
-            remaining = parseLength(contentLength);
+        } else if (framedByLength) {
+            remaining = contentLength();
             state = remaining == 0 ? State.DONE : State.LENGTH;
         } else {
             keepAlive = false;
@@ -212,6 +212,21 @@ final class ResponseReader {
         }
         remaining = size;
         state = size == 0 ? State.TRAILER : State.CHUNK_DATA;
+    }
+
+    /** The Content-Length; when it is repeated, every value must say the same (RFC 9110, 8.6). */
+    private long contentLength() throws ProtocolException {
+        long length = -1;
+        for (Map.Entry<String, String> header : headers) {
+            if (header.getKey().equalsIgnoreCase("Content-Length")) {
+                long value = parseLength(header.getValue());
+                if (length >= 0 && value != length) {
+                    throw new ProtocolException("conflicting Content-Lengths in the shadow's answer");
+                }
+                length = value;
+            }
+        }
+        return length;
     }
 
     private static long parseLength(String value) throws ProtocolException {
