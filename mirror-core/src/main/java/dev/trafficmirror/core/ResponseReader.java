@@ -70,7 +70,12 @@ final class ResponseReader {
                     }
                 }
                 case CHUNK_END -> {
-                    if (readLine(in, MAX_CHUNK_LINE) != null) {
+                    String end = readLine(in, MAX_CHUNK_LINE);
+                    if (end != null && !end.isEmpty()) {
+                        // More data than the chunk size said: the framing cannot be trusted.
+                        throw new ProtocolException("a chunk in the shadow's answer is longer than its size");
+                    }
+                    if (end != null) {
                         state = State.CHUNK_SIZE;
                     }
                 }
