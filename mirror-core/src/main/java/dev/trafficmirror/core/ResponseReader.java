@@ -70,7 +70,12 @@ final class ResponseReader {
                     }
                 }
                 case CHUNK_END -> {
-                    if (readLine(in, MAX_CHUNK_LINE) != null) {
+                    String end = readLine(in, MAX_CHUNK_LINE);
+                    if (end != null && !end.isEmpty()) {
+                        // More data than the chunk size said: the framing cannot be trusted.
+                        throw new ProtocolException("a chunk in the shadow's answer is longer than its size");
+                    }
+                    if (end != null) {
                         state = State.CHUNK_SIZE;
                     }
                 }
@@ -145,7 +150,7 @@ final class ResponseReader {
 
     private void bodyFraming() throws ProtocolException {
         String transferEncoding = lastHeader("Transfer-Encoding");
-        String contentLength = lastHeader("Content-Length");
+        boolean framedByLength = lastHeader("Content-Length") != null;
         if (headRequest || status == 204 || status == 304 || status == 101) {
             keepAlive &= status != 101;
             state = State.DONE;
@@ -156,8 +161,8 @@ final class ResponseReader {
             } else {
                 state = State.CHUNK_SIZE;
             }
-        } else if (contentLength != null) {
-            remaining = parseLength(contentLength);
+        } else if (framedByLength) {
+            remaining = contentLength();
             state = remaining == 0 ? State.DONE : State.LENGTH;
         } else {
             keepAlive = false;
@@ -206,13 +211,7 @@ final class ResponseReader {
             return;
         }
         int extension = text.indexOf(';');
-        String hex = (extension < 0 ? text : text.substring(0, extension)).strip();
-        long size;
-        try {
-            size = hex.isEmpty() || hex.length() > 15 ? -1 : Long.parseLong(hex, 16);
-        } catch (NumberFormatException e) {
-            size = -1;
-        }
+        long size = digits((extension < 0 ? text : text.substring(0, extension)).strip(), 16, 15);
         if (size < 0) {
             throw new ProtocolException("malformed chunk size in the shadow's answer");
         }
@@ -220,16 +219,47 @@ final class ResponseReader {
         state = size == 0 ? State.TRAILER : State.CHUNK_DATA;
     }
 
-    private static long parseLength(String value) throws ProtocolException {
-        try {
-            long length = value.length() > 18 ? -1 : Long.parseLong(value.strip());
-            if (length >= 0) {
-                return length;
+    /** The Content-Length; when it is repeated, every value must say the same (RFC 9110, 8.6). */
+    private long contentLength() throws ProtocolException {
+        long length = -1;
+        for (Map.Entry<String, String> header : headers) {
+            if (header.getKey().equalsIgnoreCase("Content-Length")) {
+                long value = parseLength(header.getValue());
+                if (length >= 0 && value != length) {
+                    throw new ProtocolException("conflicting Content-Lengths in the shadow's answer");
+                }
+                length = value;
             }
-        } catch (NumberFormatException e) {
-            // reported below
         }
-        throw new ProtocolException("malformed Content-Length in the shadow's answer");
+        return length;
+    }
+
+    private static long parseLength(String value) throws ProtocolException {
+        long length = digits(value, 10, 18);
+        if (length < 0) {
+            throw new ProtocolException("malformed Content-Length in the shadow's answer");
+        }
+        return length;
+    }
+
+    /**
+     * The value of 1 to {@code most} digits (RFC 9112: 1*DIGIT, 1*HEXDIG), or -1. Not
+     * {@link Long#parseLong}, which takes a sign: "+5" or "-0" is no length.
+     */
+    private static long digits(String text, int radix, int most) {
+        if (text.isEmpty() || text.length() > most) {
+            return -1;
+        }
+        long value = 0;
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            int digit = c < 0x80 ? Character.digit(c, radix) : -1;
+            if (digit < 0) {
+                return -1;
+            }
+            value = value * radix + digit;
+        }
+        return value;
     }
 
     private String lastHeader(String name) {

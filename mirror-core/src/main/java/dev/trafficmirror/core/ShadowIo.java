@@ -206,11 +206,17 @@ final class ShadowIo implements AutoCloseable {
             Connection connection = new Connection(this, channel);
             connections.add(connection);
             openCount = connections.size();
-            channel.configureBlocking(false);
-            channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
-            boolean connected = channel.connect(address);
-            connection.key = channel.register(selector, connected ? 0 : SelectionKey.OP_CONNECT, connection);
-            connection.connectDeadline = connected ? Long.MAX_VALUE : now + connectTimeoutNanos;
+            try {
+                channel.configureBlocking(false);
+                channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
+                boolean connected = channel.connect(address);
+                connection.key = channel.register(selector, connected ? 0 : SelectionKey.OP_CONNECT, connection);
+                connection.connectDeadline = connected ? Long.MAX_VALUE : now + connectTimeoutNanos;
+            } catch (IOException | RuntimeException failure) {
+                // connect() can fail at once (an unreachable network): the caller never sees this connection.
+                connection.close();
+                throw failure;
+            }
             return connection;
         }
 
