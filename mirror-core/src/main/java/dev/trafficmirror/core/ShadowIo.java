@@ -132,7 +132,10 @@ final class ShadowIo implements AutoCloseable {
 
         /** Queues a copy; never blocks. {@code false} when the target already has as many as it may. */
         boolean offer(Delivery delivery) {
-            if (closed || admitted.incrementAndGet() > capacity) {
+            if (closed) {
+                return false;
+            }
+            if (admitted.incrementAndGet() > capacity) {
                 admitted.decrementAndGet();
                 return false;
             }
@@ -177,15 +180,17 @@ final class ShadowIo implements AutoCloseable {
         }
 
         private boolean wanted(Delivery delivery) {
+            boolean wanted;
             try {
-                if (delivery.stillWanted()) {
-                    return true;
-                }
+                wanted = delivery.stillWanted();
             } catch (Throwable e) {
-                log.warn("A mirror lane failed deciding whether to send a copy", e);
+                settle(() -> delivery.failed(e, 0));
+                return false;
             }
-            admitted.decrementAndGet();
-            return false;
+            if (!wanted) {
+                admitted.decrementAndGet();
+            }
+            return wanted;
         }
 
         private void settle(Runnable outcome) {
