@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
+import java.util.function.Function;
 import java.util.stream.Collectors;
 
 /**
@@ -46,13 +47,26 @@ public record Comparison(String target, boolean control, String method, String p
         differences = List.copyOf(differences.size() > MAX_DIFFERENCES ? differences.subList(0, MAX_DIFFERENCES) : differences);
     }
 
+    /** The request, the result and up to 5 differences with both sides' values. */
     @Override
     public String toString() {
+        return describe(Difference::toString);
+    }
+
+    /**
+     * Like {@link #toString()}, but only where and how the answers differ: the values are response
+     * data (personal data, tokens), which have no place in a log.
+     */
+    public String withoutValues() {
+        return describe(Difference::where);
+    }
+
+    private String describe(Function<Difference, String> difference) {
         StringBuilder text = new StringBuilder()
                 .append(method).append(' ').append(path).append(" [").append(mirrorId).append("] ")
                 .append(target).append(": ").append(result.tag());
         if (!differences.isEmpty()) {
-            text.append(": ").append(differences.stream().limit(5).map(Difference::toString).collect(Collectors.joining("; ")));
+            text.append(": ").append(differences.stream().limit(5).map(difference).collect(Collectors.joining("; ")));
             if (differenceCount > 5) {
                 text.append("; and ").append(differenceCount - 5).append(" more");
             }

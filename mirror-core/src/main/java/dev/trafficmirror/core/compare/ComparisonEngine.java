@@ -166,7 +166,7 @@ public final class ComparisonEngine {
             long mismatches = state.mismatchLog.tryPass();
             if (mismatches > 0) {
                 log.info("Mirror target '{}' answered differently: {}; {} mismatch(es) since the last report",
-                        target.name(), comparison, mismatches);
+                        target.name(), comparison.withoutValues(), mismatches);
             }
         }
         for (ComparisonListener listener : options.listeners()) {

@@ -33,6 +33,15 @@ public record Difference(String path, Kind kind, String primary, String shadow) 
         Objects.requireNonNull(kind, "kind");
     }
 
+    /** Where and how the answers differ, without the values (which are response data). */
+    public String where() {
+        return switch (kind) {
+            case CHANGED -> path + " changed";
+            case ADDED -> path + " added";
+            case REMOVED -> path + " removed";
+        };
+    }
+
     @Override
     public String toString() {
         return switch (kind) {

@@ -74,6 +74,16 @@ class ComparisonEngineTest {
     }
 
     @Test
+    void shouldDescribeAMismatchForTheLogWithoutTheValues() {
+        Comparison comparison = compare(primaryJson("{\"token\":\"tok-primary\",\"name\":\"Ann\"}"),
+                shadowJson("{\"token\":\"tok-shadow\",\"email\":\"ann@example.com\"}"));
+
+        assertThat(comparison.withoutValues())
+                .isEqualTo("GET /reviews/7 [id-1] v2: mismatch: $.token changed; $.name removed; $.email added")
+                .doesNotContain("tok-", "Ann", "example.com");
+    }
+
+    @Test
     void shouldReportARenamedFieldAsRemovedAndAddedAndAnAddedField() {
         Comparison comparison = compare(primaryJson("{\"id\":1,\"rating\":5}"),
                 shadowJson("{\"id\":1,\"stars\":5,\"verified\":true}"));
