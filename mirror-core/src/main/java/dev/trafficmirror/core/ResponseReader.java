@@ -53,19 +53,13 @@ final class ResponseReader {
             switch (state) {
                 case HEAD -> readHead(in);
                 case LENGTH -> {
-                    int n = (int) Math.min(remaining, in.remaining());
-                    capture(in, n);
-                    remaining -= n;
-                    if (remaining == 0) {
+                    if (readRemaining(in)) {
                         state = State.DONE;
                     }
                 }
                 case CHUNK_SIZE -> readChunkSize(in);
                 case CHUNK_DATA -> {
-                    int n = (int) Math.min(remaining, in.remaining());
-                    capture(in, n);
-                    remaining -= n;
-                    if (remaining == 0) {
+                    if (readRemaining(in)) {
                         state = State.CHUNK_END;
                     }
                 }
@@ -114,6 +108,14 @@ final class ResponseReader {
 
     ShadowResponse response() {
         return ShadowResponse.of(status, List.copyOf(headers), body.toByteArray(), truncated);
+    }
+
+    /** Takes up to {@code remaining} body bytes; whether that was all of them. */
+    private boolean readRemaining(ByteBuffer in) {
+        int n = (int) Math.min(remaining, in.remaining());
+        capture(in, n);
+        remaining -= n;
+        return remaining == 0;
     }
 
     private void capture(ByteBuffer in, int n) {
