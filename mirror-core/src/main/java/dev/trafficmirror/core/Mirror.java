@@ -113,6 +113,9 @@ public final class Mirror implements AutoCloseable {
                 .description("Body bytes held by copies waiting to be sent or being sent")
                 .baseUnit("bytes")
                 .register(registry);
+        if (io != null) {
+            io.start();
+        }
     }
 
     /**

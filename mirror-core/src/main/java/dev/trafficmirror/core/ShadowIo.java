@@ -81,6 +81,10 @@ final class ShadowIo implements AutoCloseable {
         }
         this.thread = new Thread(this::run, "trafficmirror-io");
         thread.setDaemon(true);
+    }
+
+    /** Starts the I/O thread, once the pools are made: a mirror that fails to build leaves none behind. */
+    void start() {
         thread.start();
     }
 

@@ -50,6 +50,7 @@ class ShadowIoTest {
 
     private ShadowIo io(Duration connectTimeout, Duration timeout, int captureLimit) {
         io = new ShadowIo(connectTimeout, timeout, captureLimit);
+        io.start();
         return io;
     }
 

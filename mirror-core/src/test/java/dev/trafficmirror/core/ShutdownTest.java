@@ -1,6 +1,7 @@
 package dev.trafficmirror.core;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static dev.trafficmirror.core.Meters.soon;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -169,5 +170,16 @@ class ShutdownTest {
         mirror.close(Duration.ofSeconds(1));
 
         soon().pollInSameThread().untilAsserted(() -> assertThat(Threads.startedSince(before)).isEmpty());
+    }
+
+    @Test
+    void shouldStartNoThreadWhenAMirrorFailsToBuild() {
+        Set<Thread> before = Threads.live();
+
+        assertThatThrownBy(() -> Mirror.builder().target(MirrorTarget.of(TARGET, "http://127.0.0.1:9"))
+                .sampling(() -> null).meterRegistry(registry).build())
+                .isInstanceOf(NullPointerException.class).hasMessageContaining("sampling");
+
+        assertThat(Threads.startedSince(before)).as("no trafficmirror-io thread left running").isEmpty();
     }
 }
