@@ -191,6 +191,24 @@ class ShadowIoTest {
     }
 
     @Test
+    void shouldWriteABodyLargerThanTheSocketTakesAtOnceInFull() throws Exception {
+        Shadow shadow = server(new Shadow());
+        ShadowIo.Pool pool = pool(shadow.url("/"), 1, 4);
+        byte[] body = new byte[8 * 1024 * 1024];
+        new java.util.Random(7).nextBytes(body);
+        MirrorRequest upload = MirrorRequest.builder("PUT", "/blobs/7").header("Content-Type", "application/octet-stream")
+                .body(body).build();
+
+        assertThat(offered(pool, upload).answer().status()).isEqualTo(200);
+        assertThat(offered(pool, get()).answer().status()).as("the connection is whole after it").isEqualTo(200);
+
+        List<RecordedRequest> received = shadow.take(2);
+        assertThat(received.get(0).getBody().toByteArray()).isEqualTo(body);
+        assertThat(received.get(0).getHeaders().get("Content-Length")).isEqualTo(String.valueOf(body.length));
+        assertThat(received).extracting(RecordedRequest::getConnectionIndex).containsOnly(0);
+    }
+
+    @Test
     void shouldFailACopyThatCannotBeWrittenWithoutTouchingTheShadow() throws Exception {
         RawShadow shadow = server(new RawShadow(OK, false));
         ShadowIo.Pool pool = pool(shadow.url(), 1, 0);
