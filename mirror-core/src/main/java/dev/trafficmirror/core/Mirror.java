@@ -13,6 +13,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
+import java.util.function.Function;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -75,6 +76,10 @@ public final class Mirror implements AutoCloseable {
     private final Object closeLock = new Object();
     private final int responseCaptureLimit;
     private final ComparisonEngine comparisons;
+    /** Whether every target decides without looking at the request (no condition, random or counter sampling). */
+    private final boolean decidesWithoutHead;
+    /** {@link #decide}'s {@code sampledIn} when the targets are still to sample. */
+    private static final long ALL_UNDECIDED = -1;
     private volatile boolean enabled = true;
     private volatile boolean closed;
 
@@ -103,6 +108,8 @@ public final class Mirror implements AutoCloseable {
         }
         this.routes = List.copyOf(built);
         this.lanes = routes.stream().map(TargetRoute::lane).toList();
+        this.decidesWithoutHead = condition == null && routes.size() < Long.SIZE
+                && routes.stream().allMatch(TargetRoute::decidesWithoutHead);
         this.responseCaptureLimit = builder.responseCaptureLimit;
         List<MirrorTarget> comparing = builder.targets.stream().filter(MirrorTarget::compares).toList();
         this.comparisons = comparing.isEmpty() ? null : new ComparisonEngine(builder.compareOptions, registry, comparing);
@@ -182,47 +189,109 @@ public final class Mirror implements AutoCloseable {
      */
     public PendingMirror begin(MirrorRequest head) {
         try {
-            Reason refused = closed ? Reason.SHUTDOWN
-                    : head.header(MIRROR_ID_HEADER) != null ? Reason.LOOP
-                    : !enabled ? Reason.DISABLED
-                    : null;
+            Reason refused = refusedBeforeLooking(head::header);
             if (refused != null) {
                 countAll(refused);
                 return null;
             }
-            MirrorRequest wire = onTheWire(head);
-            if (wire == null) {
-                countAll(Reason.INVALID_REQUEST);
-                return null;
-            }
-            if (condition != null && !condition.test(wire)) {
-                countAll(Reason.EXCLUDED);
-                return null;
-            }
-            List<TargetRoute> chosen = null;
-            for (TargetRoute route : routes) {
-                Reason refusal;
-                try {
-                    refusal = route.refusal(wire);
-                } catch (RuntimeException e) {
-                    log.warn("Target '{}' could not consider {}", route.target().name(), wire, e);
-                    refusal = Reason.ERROR;
-                }
-                if (refusal == null) {
-                    if (chosen == null) {
-                        chosen = new ArrayList<>(routes.size());
-                    }
-                    chosen.add(route);
-                } else {
-                    route.count(refusal);
-                }
-            }
-            return chosen == null ? null : new PendingMirror(this, wire, chosen, MirrorIds.of(wire));
+            return decide(head, ALL_UNDECIDED);
         } catch (RuntimeException | LinkageError e) {
             log.warn("Mirror could not consider {}", head, e);
             countAll(Reason.ERROR);
             return null;
         }
+    }
+
+    /**
+     * Like {@link #begin(MirrorRequest)}, for integrations that can read one header cheaply and
+     * would rather not snapshot a whole head that no target takes: when every target samples at
+     * random or by counter and nothing is conditional (the defaults), the targets sample first and
+     * {@code head} is only asked for when one of them takes the request. A request no target samples
+     * is then counted {@code sampled_out} without being looked at any further; only the loop guard,
+     * the pause switch and shutdown come before.
+     *
+     * @param header the request's value of a header, by case-insensitive name, or {@code null}
+     * @param head the request's head, asked for at most once
+     */
+    public PendingMirror begin(Function<String, String> header, Supplier<MirrorRequest> head) {
+        if (!decidesWithoutHead) {
+            MirrorRequest snapshot;
+            try {
+                snapshot = head.get();
+            } catch (RuntimeException | LinkageError e) {
+                log.warn("Mirror could not read a request's head", e);
+                countAll(Reason.ERROR);
+                return null;
+            }
+            return begin(snapshot);
+        }
+        try {
+            Reason refused = refusedBeforeLooking(header);
+            if (refused != null) {
+                countAll(refused);
+                return null;
+            }
+            long sampledIn = 0;
+            for (int i = 0; i < routes.size(); i++) {
+                if (routes.get(i).sampledWithoutHead()) {
+                    sampledIn |= 1L << i;
+                }
+            }
+            if (sampledIn == 0) {
+                countAll(Reason.SAMPLED_OUT);
+                return null;
+            }
+            return decide(head.get(), sampledIn);
+        } catch (RuntimeException | LinkageError e) {
+            log.warn("Mirror could not consider a request", e);
+            countAll(Reason.ERROR);
+            return null;
+        }
+    }
+
+    /** Shutdown, the loop guard and the pause switch, which need at most one header. */
+    private Reason refusedBeforeLooking(Function<String, String> header) {
+        return closed ? Reason.SHUTDOWN
+                : header.apply(MIRROR_ID_HEADER) != null ? Reason.LOOP
+                : !enabled ? Reason.DISABLED
+                : null;
+    }
+
+    /**
+     * The rest of {@link #begin}: whether the request can be reproduced, the conditions, and each
+     * target's sampling, unless already sampled (bit {@code i} of {@code sampledIn} for target {@code i}).
+     */
+    private PendingMirror decide(MirrorRequest head, long sampledIn) {
+        MirrorRequest wire = onTheWire(head);
+        if (wire == null) {
+            countAll(Reason.INVALID_REQUEST);
+            return null;
+        }
+        if (condition != null && !condition.test(wire)) {
+            countAll(Reason.EXCLUDED);
+            return null;
+        }
+        List<TargetRoute> chosen = null;
+        for (int i = 0; i < routes.size(); i++) {
+            TargetRoute route = routes.get(i);
+            Reason refusal;
+            try {
+                refusal = sampledIn == ALL_UNDECIDED ? route.refusal(wire)
+                        : (sampledIn & 1L << i) != 0 ? null : Reason.SAMPLED_OUT;
+            } catch (RuntimeException e) {
+                log.warn("Target '{}' could not consider {}", route.target().name(), wire, e);
+                refusal = Reason.ERROR;
+            }
+            if (refusal == null) {
+                if (chosen == null) {
+                    chosen = new ArrayList<>(routes.size());
+                }
+                chosen.add(route);
+            } else {
+                route.count(refusal);
+            }
+        }
+        return chosen == null ? null : new PendingMirror(this, wire, chosen, MirrorIds.of(wire));
     }
 
     /**

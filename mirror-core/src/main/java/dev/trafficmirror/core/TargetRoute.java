@@ -48,6 +48,16 @@ final class TargetRoute {
         return sampling.sample(head, percentage) ? null : Reason.SAMPLED_OUT;
     }
 
+    /** Whether this target takes a request or not without looking at it: no condition, random or counter sampling. */
+    boolean decidesWithoutHead() {
+        return condition == null && (sampling instanceof RandomSampling || sampling instanceof CounterSampling);
+    }
+
+    /** Samples a request without looking at it; only when {@link #decidesWithoutHead()}. */
+    boolean sampledWithoutHead() {
+        return sampling.sample(null, percentage);
+    }
+
     /** Whether a copy is wanted after the primary answered with this status ({@code -1}: unknown). */
     boolean takesStatus(int status) {
         return primaryStatus == null || (status >= 100 && primaryStatus.test(status));

@@ -218,7 +218,8 @@ public final class MirrorFilter implements Filter {
 
     private PendingMirror begin(HttpServletRequest request) {
         try {
-            return mirror.begin(RequestHeads.of(request));
+            // The head is snapshotted only if a target samples the request (with the default sampling).
+            return mirror.begin(request::getHeader, () -> RequestHeads.of(request));
         } catch (RuntimeException e) {
             log.warn("Mirror skipped a request it could not read", e);
             return null;
