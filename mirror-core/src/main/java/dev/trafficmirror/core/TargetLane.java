@@ -111,22 +111,25 @@ final class TargetLane {
      */
     void dispatch(MirrorRequest copy, InFlight.SharedBody body, ComparisonRound round) {
         inFlight.copyStarted();
+        Reason refused;
         try {
             if (pool == null) {
                 senders.submit(() -> send(copy, body, round));
-            } else if (!pool.offer(new Queued(copy, body, round))) {
-                throw new Full();
+                return;
             }
+            if (pool.offer(new Queued(copy, body, round))) {
+                return;
+            }
+            refused = Reason.QUEUE_FULL;
         } catch (RuntimeException rejected) {
-            // A lane shut down by close() also rejects; that copy is a shutdown, not a full queue.
-            breaker.release();
-            meters.count(closing ? Reason.SHUTDOWN
-                    : rejected instanceof BulkheadFullException || rejected instanceof Full ? Reason.QUEUE_FULL
-                    : Reason.ERROR);
-            unanswered(round);
-            body.done();
-            inFlight.copyFinished();
+            refused = rejected instanceof BulkheadFullException ? Reason.QUEUE_FULL : Reason.ERROR;
         }
+        // A lane shut down by close() also rejects; that copy is a shutdown, not a full queue.
+        breaker.release();
+        meters.count(closing ? Reason.SHUTDOWN : refused);
+        unanswered(round);
+        body.done();
+        inFlight.copyFinished();
     }
 
     private boolean full() {
