@@ -57,7 +57,7 @@ final class ShadowIo implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Mirror.class);
     private static final long TICK_MILLIS = 1;
     private static final long IDLE_SELECT_MILLIS = 1_000;
-    static final long LINGER_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
+    private static final long LINGER_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
     private static final long KEEP_ALIVE_NANOS = TimeUnit.MINUTES.toNanos(1);
 
     private final Selector selector;

@@ -3,6 +3,7 @@ package dev.trafficmirror.servlet;
 import jakarta.servlet.AsyncContext;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.ServletOutputStream;
+import jakarta.servlet.ServletResponse;
 import jakarta.servlet.WriteListener;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
@@ -13,6 +14,7 @@ import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.function.Supplier;
 import java.util.zip.GZIPOutputStream;
 
 /**
@@ -91,44 +93,14 @@ final class ScenarioServlet extends HttpServlet {
             }
             case "/send-error" -> response.sendError(404, "no such review");
             case "/send-redirect" -> response.sendRedirect("http://elsewhere.test/reviews");
-            case "/async" -> {
-                AsyncContext async = request.startAsync();
-                async.start(() -> {
-                    try {
-                        response.setContentType("application/json");
-                        response.getOutputStream().write(JSON);
-                    } catch (IOException e) {
-                        throw new UncheckedIOException(e);
-                    } finally {
-                        async.complete();
-                    }
-                });
-            }
+            case "/async" -> answerLater(request.startAsync(), () -> response);
             case "/async-wrapped" -> {
                 AsyncContext async = request.startAsync(request, response);
-                async.start(() -> {
-                    try {
-                        async.getResponse().setContentType("application/json");
-                        async.getResponse().getOutputStream().write(JSON);
-                    } catch (IOException e) {
-                        throw new UncheckedIOException(e);
-                    } finally {
-                        async.complete();
-                    }
-                });
+                answerLater(async, async::getResponse);
             }
             case "/async-context-response" -> {
                 AsyncContext async = request.startAsync();
-                async.start(() -> {
-                    try {
-                        async.getResponse().setContentType("application/json");
-                        async.getResponse().getOutputStream().write(JSON);
-                    } catch (IOException e) {
-                        throw new UncheckedIOException(e);
-                    } finally {
-                        async.complete();
-                    }
-                });
+                answerLater(async, async::getResponse);
             }
             case "/write-listener" -> {
                 AsyncContext async = request.startAsync();
@@ -175,6 +147,21 @@ final class ScenarioServlet extends HttpServlet {
     }
 
     /** {@code size} bytes that differ from block to block. */
+    /** Writes the JSON answer on a container thread, through the response {@code target} gives there, then completes. */
+    private static void answerLater(AsyncContext async, Supplier<ServletResponse> target) {
+        async.start(() -> {
+            try {
+                ServletResponse response = target.get();
+                response.setContentType("application/json");
+                response.getOutputStream().write(JSON);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            } finally {
+                async.complete();
+            }
+        });
+    }
+
     static byte[] block(int seed, int size) {
         byte[] block = new byte[size];
         for (int i = 0; i < size; i++) {
