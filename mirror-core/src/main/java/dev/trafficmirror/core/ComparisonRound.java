@@ -1,8 +1,8 @@
 package dev.trafficmirror.core;
 
 import dev.trafficmirror.core.compare.Comparison;
-import dev.trafficmirror.core.compare.ComparisonEngine;
-import dev.trafficmirror.core.compare.PrimaryResponse;
+import dev.trafficmirror.core.compare.engine.ComparisonEngine;
+import dev.trafficmirror.core.integration.PrimaryResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

@@ -1,9 +1,11 @@
 package dev.trafficmirror.core;
 
 import dev.trafficmirror.core.compare.CompareOptions;
-import dev.trafficmirror.core.compare.ComparisonEngine;
 import dev.trafficmirror.core.compare.ComparisonSummary;
-import dev.trafficmirror.core.compare.PrimaryResponse;
+import dev.trafficmirror.core.compare.engine.ComparisonEngine;
+import dev.trafficmirror.core.http.HttpShadowSink;
+import dev.trafficmirror.core.http.ShadowIo;
+import dev.trafficmirror.core.integration.MirrorIntegration;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Metrics;
@@ -13,11 +15,8 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
-import java.util.function.Function;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Mirrors requests to shadow targets without the primary request ever paying for it.
@@ -48,8 +47,8 @@ import org.slf4j.LoggerFactory;
  * A target that keeps failing is paused for a while ({@link Builder#circuitBreaker}), so that a dead
  * shadow costs a check per request.
  *
- * <p>Integrations that read the body while the application runs use {@link #begin} and
- * {@link PendingMirror} instead of {@link #submit}, so that a request no target takes costs nothing.
+ * <p>Container integrations, which decide on a request's head before its body is read and capture
+ * the primary's answer, use {@link #integration()} instead of {@link #submit}.
  *
  * <p>Copies to plain {@code http://} targets that do not compare answers are sent by one
  * non-blocking I/O thread per mirror ({@code trafficmirror-io}, a daemon thread), on keep-alive
@@ -62,57 +61,35 @@ public final class Mirror implements AutoCloseable {
     /** The header every copy carries; a request that already has it is never mirrored again. */
     public static final String MIRROR_ID_HEADER = "X-Mirror-Id";
 
-    private static final Logger log = LoggerFactory.getLogger(Mirror.class);
-
-    private final List<TargetRoute> routes;
-    private final List<TargetLane> lanes;
-    private final Predicate<MirrorRequest> condition;
-    private final long maxBodySize;
+    private final Dispatcher dispatcher;
     private final Duration drainTimeout;
-    private final MirrorSink sink;
-    private final ShadowIo io;
-    private final InFlight inFlight;
-    private final MeterRegistry meterRegistry;
     private final Object closeLock = new Object();
-    private final int responseCaptureLimit;
-    private final ComparisonEngine comparisons;
-    /** Whether every target decides without looking at the request (no condition, random or counter sampling). */
-    private final boolean decidesWithoutHead;
-    /** {@link #decide}'s {@code sampledIn} when the targets are still to sample. */
-    private static final long ALL_UNDECIDED = -1;
-    private volatile boolean enabled = true;
-    private volatile boolean closed;
 
     private Mirror(Builder builder) {
-        this.maxBodySize = builder.maxBodySize;
-        this.condition = builder.condition;
         this.drainTimeout = builder.drainTimeout;
-        this.inFlight = new InFlight(builder.maxBufferedBytes);
+        InFlight inFlight = new InFlight(builder.maxBufferedBytes);
         long byIo = builder.sink != null ? 0 : builder.targets.stream().filter(Mirror::travelsByShadowIo).count();
         // OkHttp starts no thread and opens no connection until a copy needs one.
-        this.sink = builder.sink != null ? builder.sink
+        MirrorSink sink = builder.sink != null ? builder.sink
                 : new HttpShadowSink(builder.connectTimeout, builder.timeout,
                         (int) (builder.maxConcurrent * (builder.targets.size() - byIo)), builder.responseCaptureLimit);
-        this.io = byIo == 0 ? null : new ShadowIo(builder.connectTimeout, builder.timeout, builder.responseCaptureLimit);
+        ShadowIo io = byIo == 0 ? null : new ShadowIo(builder.connectTimeout, builder.timeout, builder.responseCaptureLimit);
         MeterRegistry registry = builder.meterRegistry;
-        this.meterRegistry = registry;
-        List<TargetRoute> built = new ArrayList<>();
+        List<TargetRoute> routes = new ArrayList<>();
         for (MirrorTarget target : builder.targets) {
             ShadowIo.Pool pool = io != null && travelsByShadowIo(target)
                     ? io.pool(target, builder.maxConcurrent, builder.queueCapacity) : null;
             TargetLane lane = new TargetLane(target, builder.maxConcurrent, builder.queueCapacity, sink, pool,
                     inFlight, new TargetMeters(registry, target.name()), builder.breaker);
             Sampling sampling = target.sampling().orElseGet(() -> Objects.requireNonNull(builder.sampling.get(), "sampling"));
-            built.add(new TargetRoute(target, lane, sampling, target.percentage().orElse(builder.percentage),
+            routes.add(new TargetRoute(target, lane, sampling, target.percentage().orElse(builder.percentage),
                     builder.headers));
         }
-        this.routes = List.copyOf(built);
-        this.lanes = routes.stream().map(TargetRoute::lane).toList();
-        this.decidesWithoutHead = condition == null && routes.size() < Long.SIZE
-                && routes.stream().allMatch(TargetRoute::decidesWithoutHead);
-        this.responseCaptureLimit = builder.responseCaptureLimit;
         List<MirrorTarget> comparing = builder.targets.stream().filter(MirrorTarget::compares).toList();
-        this.comparisons = comparing.isEmpty() ? null : new ComparisonEngine(builder.compareOptions, registry, comparing);
+        ComparisonEngine comparisons = comparing.isEmpty() ? null
+                : new ComparisonEngine(builder.compareOptions, registry, comparing);
+        this.dispatcher = new Dispatcher(routes, builder.condition, builder.maxBodySize, builder.responseCaptureLimit,
+                inFlight, comparisons, registry, io, sink);
         Gauge.builder("mirror.inflight", inFlight, InFlight::copies)
                 .description("Copies accepted and not yet finished (queued or being sent)")
                 .register(registry);
@@ -144,7 +121,7 @@ public final class Mirror implements AutoCloseable {
      * throws: whatever happens is counted in {@code mirror.requests}.
      */
     public void submit(MirrorRequest request) {
-        submit(request, PendingMirror.UNKNOWN_STATUS);
+        dispatcher.submit(request, Dispatcher.UNKNOWN_STATUS, null);
     }
 
     /**
@@ -152,242 +129,26 @@ public final class Mirror implements AutoCloseable {
      * {@code primaryStatus}, to the targets that take it. Never blocks and never throws.
      */
     public void submit(MirrorRequest request, int primaryStatus) {
-        submit(request, primaryStatus, null);
+        dispatcher.submit(request, primaryStatus, null);
     }
 
     /**
-     * Mirrors a complete request, like {@link #submit(MirrorRequest, int)}, and compares the answers
-     * of comparing targets with the primary's answer {@code primary}.
-     *
-     * @param primary what the primary answered (its status included); {@code null} when it was not captured
+     * The hooks of container integrations such as mirror-servlet's {@code MirrorFilter}: deciding on
+     * a request's head before its body is read, and comparing with the primary's captured answer.
+     * Applications that only configure a mirror do not need them.
      */
-    public void submit(MirrorRequest request, PrimaryResponse primary) {
-        submit(request, primary == null ? PendingMirror.UNKNOWN_STATUS : primary.status(), primary);
-    }
-
-    private void submit(MirrorRequest request, int primaryStatus, PrimaryResponse primary) {
-        PendingMirror pending = begin(request);
-        if (pending != null) {
-            if (primary != null) {
-                pending.comparePrimary(() -> primary);
-            }
-            if (pending.needsBody() && request.bodyLength() > maxBodySize) {
-                pending.skip(Reason.BODY_TOO_LARGE);
-            } else {
-                pending.send(request.bodyArray(), primaryStatus);
-            }
-        }
-    }
-
-    /**
-     * Decides, from a request's head (its body is ignored), which targets take it: the loop guard,
-     * the pause switch, whether it can be reproduced, the conditions and each target's sampling.
-     * Skips are counted here.
-     *
-     * @return the pending mirror to complete with the body, or {@code null} when no target takes the
-     *     request; then nothing more needs doing, not even reading the body
-     */
-    public PendingMirror begin(MirrorRequest head) {
-        try {
-            Reason refused = refusedBeforeLooking(head::header);
-            if (refused != null) {
-                countAll(refused);
-                return null;
-            }
-            return decide(head, ALL_UNDECIDED);
-        } catch (RuntimeException | LinkageError e) {
-            log.warn("Mirror could not consider {}", head, e);
-            countAll(Reason.ERROR);
-            return null;
-        }
-    }
-
-    /**
-     * Like {@link #begin(MirrorRequest)}, for integrations that can read one header cheaply and
-     * would rather not snapshot a whole head that no target takes: when every target samples at
-     * random or by counter and nothing is conditional (the defaults), the targets sample first and
-     * {@code head} is only asked for when one of them takes the request. A request no target samples
-     * is then counted {@code sampled_out} without being looked at any further; only the loop guard,
-     * the pause switch and shutdown come before.
-     *
-     * @param header the request's value of a header, by case-insensitive name, or {@code null}
-     * @param head the request's head, asked for at most once
-     */
-    public PendingMirror begin(Function<String, String> header, Supplier<MirrorRequest> head) {
-        if (!decidesWithoutHead) {
-            MirrorRequest snapshot;
-            try {
-                snapshot = head.get();
-            } catch (RuntimeException | LinkageError e) {
-                log.warn("Mirror could not read a request's head", e);
-                countAll(Reason.ERROR);
-                return null;
-            }
-            return begin(snapshot);
-        }
-        try {
-            Reason refused = refusedBeforeLooking(header);
-            if (refused != null) {
-                countAll(refused);
-                return null;
-            }
-            long sampledIn = 0;
-            for (int i = 0; i < routes.size(); i++) {
-                if (routes.get(i).sampledWithoutHead()) {
-                    sampledIn |= 1L << i;
-                }
-            }
-            if (sampledIn == 0) {
-                countAll(Reason.SAMPLED_OUT);
-                return null;
-            }
-            return decide(head.get(), sampledIn);
-        } catch (RuntimeException | LinkageError e) {
-            log.warn("Mirror could not consider a request", e);
-            countAll(Reason.ERROR);
-            return null;
-        }
-    }
-
-    /** Shutdown, the loop guard and the pause switch, which need at most one header. */
-    private Reason refusedBeforeLooking(Function<String, String> header) {
-        return closed ? Reason.SHUTDOWN
-                : header.apply(MIRROR_ID_HEADER) != null ? Reason.LOOP
-                : !enabled ? Reason.DISABLED
-                : null;
-    }
-
-    /**
-     * The rest of {@link #begin}: whether the request can be reproduced, the conditions, and each
-     * target's sampling, unless already sampled (bit {@code i} of {@code sampledIn} for target {@code i}).
-     */
-    private PendingMirror decide(MirrorRequest head, long sampledIn) {
-        MirrorRequest wire = onTheWire(head);
-        if (wire == null) {
-            countAll(Reason.INVALID_REQUEST);
-            return null;
-        }
-        if (condition != null && !condition.test(wire)) {
-            countAll(Reason.EXCLUDED);
-            return null;
-        }
-        List<TargetRoute> chosen = null;
-        for (int i = 0; i < routes.size(); i++) {
-            TargetRoute route = routes.get(i);
-            Reason refusal;
-            try {
-                refusal = sampledIn == ALL_UNDECIDED ? route.refusal(wire)
-                        : (sampledIn & 1L << i) != 0 ? null : Reason.SAMPLED_OUT;
-            } catch (RuntimeException e) {
-                log.warn("Target '{}' could not consider {}", route.target().name(), wire, e);
-                refusal = Reason.ERROR;
-            }
-            if (refusal == null) {
-                if (chosen == null) {
-                    chosen = new ArrayList<>(routes.size());
-                }
-                chosen.add(route);
-            } else {
-                route.count(refusal);
-            }
-        }
-        return chosen == null ? null : new PendingMirror(this, wire, chosen, MirrorIds.of(wire));
-    }
-
-    /**
-     * The head with its path and query spelled as they go on the wire, or {@code null} when the
-     * request cannot be reproduced safely (see {@link WireSyntax}).
-     */
-    private static MirrorRequest onTheWire(MirrorRequest head) {
-        String path = WireSyntax.path(head.path());
-        String query = head.query() == null ? null : WireSyntax.query(head.query());
-        if (path == null || (query == null && head.query() != null) || !WireSyntax.isToken(head.method())
-                || !WireSyntax.areHeaders(head.headers())) {
-            return null;
-        }
-        return head.withTarget(path, query);
-    }
-
-    /** The comparisons of one request, or {@code null} when no engine compares (none of the targets does). */
-    ComparisonRound comparisonRound(MirrorRequest head, String id, PrimaryResponse primary, List<TargetRoute> chosen) {
-        if (comparisons == null) {
-            return null;
-        }
-        boolean awaitsControl = chosen.stream().anyMatch(route -> route.target().isControl());
-        return new ComparisonRound(comparisons, head, id, primary, inFlight, awaitsControl);
-    }
-
-    /**
-     * Hands the copies to the chosen targets' lanes. Every target is counted once, and a comparing
-     * round is told of every copy that never reaches its shadow, so that no candidate waits for a
-     * control that was refused.
-     */
-    void dispatch(MirrorRequest head, byte[] body, List<TargetRoute> chosen, String id, int primaryStatus,
-            ComparisonRound round) {
-        if (closed) {
-            chosen.forEach(route -> refuse(route, Reason.SHUTDOWN, round, false));
-            return;
-        }
-        // A paused or full target refuses before its copy is built: a dead shadow costs a check.
-        List<TargetRoute> admitted = new ArrayList<>(chosen.size());
-        boolean bodyNeeded = false;
-        for (TargetRoute route : chosen) {
-            if (!route.takesStatus(primaryStatus)) {
-                refuse(route, Reason.PRIMARY_STATUS, round, false);
-            } else if (route.lane().admit()) {
-                admitted.add(route);
-                bodyNeeded |= route.needsBody();
-            } else {
-                route.lane().unanswered(round);
-            }
-        }
-        if (admitted.isEmpty()) {
-            return;
-        }
-        // The primary's captured answer lives as long as the body: both count against the budget.
-        long bytes = (bodyNeeded ? body.length : 0) + (round == null ? 0 : round.primaryBytes());
-        if (!inFlight.tryReserve(bytes)) {
-            admitted.forEach(route -> refuse(route, Reason.MEMORY_BUDGET, round, true));
-            return;
-        }
-        InFlight.SharedBody shared = inFlight.new SharedBody(bytes, admitted.size());
-        for (TargetRoute route : admitted) {
-            MirrorRequest copy;
-            try {
-                copy = route.copy(head, body, id);
-            } catch (RuntimeException | LinkageError e) {
-                log.warn("Mirror could not make the copy of {} for target '{}'", head, route.target().name(), e);
-                refuse(route, Reason.ERROR, round, true);
-                shared.done();
-                continue;
-            }
-            route.lane().dispatch(copy, shared, round);
-        }
-    }
-
-    private static void refuse(TargetRoute route, Reason reason, ComparisonRound round, boolean admitted) {
-        if (admitted) {
-            route.lane().refuse(reason);
-        } else {
-            route.count(reason);
-        }
-        route.lane().unanswered(round);
-    }
-
-    private void countAll(Reason reason) {
-        for (TargetLane lane : lanes) {
-            lane.count(reason);
-        }
+    public MirrorIntegration integration() {
+        return dispatcher;
     }
 
     /** What the mirror holds right now, for tests of its bounds. */
     InFlight inFlight() {
-        return inFlight;
+        return dispatcher.inFlight();
     }
 
     /** The targets, in the order configured. */
     public List<MirrorTarget> targets() {
-        return routes.stream().map(TargetRoute::target).toList();
+        return dispatcher.routes().stream().map(TargetRoute::target).toList();
     }
 
     /**
@@ -397,7 +158,7 @@ public final class Mirror implements AutoCloseable {
      * @throws IllegalArgumentException if there is no such target or the percentage is out of range
      */
     public void setPercentage(String target, double percent) {
-        route(target).setPercentage(percent);
+        dispatcher.route(target).setPercentage(percent);
     }
 
     /**
@@ -406,17 +167,7 @@ public final class Mirror implements AutoCloseable {
      * @throws IllegalArgumentException if there is no such target
      */
     public double percentage(String target) {
-        return route(target).percentage();
-    }
-
-    private TargetRoute route(String name) {
-        for (TargetRoute route : routes) {
-            if (route.target().name().equals(name)) {
-                return route;
-            }
-        }
-        throw new IllegalArgumentException("no target is named '" + name + "'; the targets are "
-                + routes.stream().map(route -> "'" + route.target().name() + "'").toList());
+        return dispatcher.route(target).percentage();
     }
 
     /**
@@ -425,12 +176,7 @@ public final class Mirror implements AutoCloseable {
      * its last few failures. A copy taken now; cheap enough to call on demand, not per request.
      */
     public List<TargetStats> stats() {
-        return routes.stream().map(route -> route.lane().stats(route.percentage())).toList();
-    }
-
-    /** The most body bytes of an answer, the primary's or a shadow's, that are kept for comparing. */
-    public int responseCaptureLimit() {
-        return responseCaptureLimit;
+        return dispatcher.routes().stream().map(route -> route.lane().stats(route.percentage())).toList();
     }
 
     /**
@@ -438,27 +184,18 @@ public final class Mirror implements AutoCloseable {
      * latencies, recent mismatches and the noise a control revealed. Empty when no target compares.
      */
     public ComparisonSummary comparisons() {
+        ComparisonEngine comparisons = dispatcher.comparisons();
         return comparisons == null ? ComparisonSummary.empty() : comparisons.summary();
-    }
-
-    /** Where this mirror's meters are registered; integrations register theirs there too. */
-    public MeterRegistry meterRegistry() {
-        return meterRegistry;
-    }
-
-    /** The largest request body that is mirrored, in bytes. */
-    public long maxBodySize() {
-        return maxBodySize;
     }
 
     /** Pauses ({@code false}) or resumes mirroring; paused requests are counted as {@code disabled}. */
     public void setEnabled(boolean enabled) {
-        this.enabled = enabled;
+        dispatcher.setEnabled(enabled);
     }
 
     /** Whether mirroring is on (not paused and not closed). */
     public boolean isEnabled() {
-        return enabled && !closed;
+        return dispatcher.isEnabled();
     }
 
     /** Stops mirroring and drains in-flight copies for up to the configured drain timeout. */
@@ -474,28 +211,8 @@ public final class Mirror implements AutoCloseable {
      */
     public void close(Duration timeout) {
         synchronized (closeLock) {
-            closeOnce(timeout);
+            dispatcher.close(timeout);
         }
-    }
-
-    private void closeOnce(Duration timeout) {
-        if (closed) {
-            return;
-        }
-        closed = true;
-        try {
-            if (!inFlight.awaitDrained(timeout)) {
-                log.info("Mirror closing: {} copies still in flight after {}, cancelling them", inFlight.copies(), timeout);
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-        lanes.forEach(TargetLane::markClosing);
-        if (io != null) {
-            io.close();
-        }
-        sink.close();
-        lanes.forEach(TargetLane::close);
     }
 
     /** Configures a {@link Mirror}. Every setting has a default; only a target is required. */
@@ -670,7 +387,7 @@ public final class Mirror implements AutoCloseable {
         }
 
         /**
-         * Replaces the built-in HTTP senders for every target, e.g. with a {@link RecordingSink} in
+         * Replaces the built-in HTTP senders for every target, e.g. with mirror-test's {@code RecordingSink} in
          * tests: the sink is called on each target's {@link #maxConcurrent} sender threads.
          */
         public Builder sink(MirrorSink sink) {

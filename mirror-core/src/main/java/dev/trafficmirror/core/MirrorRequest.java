@@ -1,5 +1,6 @@
 package dev.trafficmirror.core;
 
+import dev.trafficmirror.core.http.WireSyntax;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;

@@ -4,7 +4,7 @@ import java.io.IOException;
 
 /**
  * Where mirrored copies go, when not to the mirror's built-in HTTP senders
- * ({@link Mirror.Builder#sink}): {@link RecordingSink} keeps them in memory for tests; a sink of your
+ * ({@link Mirror.Builder#sink}): mirror-test's {@code RecordingSink} keeps them in memory for tests; a sink of your
  * own can write them to a file or a queue.
  *
  * <p>{@link #send} runs on one of the target's {@code maxConcurrent} sender threads, never on a

@@ -1,5 +1,6 @@
 package dev.trafficmirror.core;
 
+import dev.trafficmirror.core.http.WireSyntax;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.util.Locale;
@@ -48,19 +49,17 @@ public final class MirrorTarget {
     private final boolean compare;
     private final boolean control;
 
-    private MirrorTarget(String name, String url, OptionalDouble percentage, Sampling sampling,
-            Predicate<MirrorRequest> condition, IntPredicate primaryStatus, HeaderRules headers, boolean headersOnly,
-            boolean compare, boolean control) {
-        this.name = name;
-        this.url = url;
-        this.percentage = percentage;
-        this.sampling = sampling;
-        this.condition = condition;
-        this.primaryStatus = primaryStatus;
-        this.headers = headers;
-        this.headersOnly = headersOnly;
-        this.compare = compare;
-        this.control = control;
+    private MirrorTarget(Builder builder) {
+        this.name = builder.name;
+        this.url = builder.url;
+        this.percentage = builder.percentage;
+        this.sampling = builder.sampling;
+        this.condition = builder.condition;
+        this.primaryStatus = builder.primaryStatus;
+        this.headers = builder.headers;
+        this.headersOnly = builder.headersOnly;
+        this.control = builder.control;
+        this.compare = builder.compare || builder.control;
     }
 
     /**
@@ -70,8 +69,7 @@ public final class MirrorTarget {
      */
     public static MirrorTarget of(String url) {
         URI uri = parse(url);
-        return new MirrorTarget(uri.getPort() < 0 ? uri.getHost() : uri.getHost() + ":" + uri.getPort(),
-                stripTrailingSlash(url), OptionalDouble.empty(), null, null, null, null, false, false, false);
+        return new Builder(uri.getPort() < 0 ? uri.getHost() : uri.getHost() + ":" + uri.getPort(), url).build();
     }
 
     /**
@@ -85,7 +83,12 @@ public final class MirrorTarget {
             throw new IllegalArgumentException("target name must not be blank");
         }
         parse(url);
-        return new MirrorTarget(name, stripTrailingSlash(url), OptionalDouble.empty(), null, null, null, null, false, false, false);
+        return new Builder(name, url).build();
+    }
+
+    /** A builder holding this target's settings, to change several at once. */
+    public Builder newBuilder() {
+        return new Builder(this);
     }
 
     /**
@@ -95,15 +98,12 @@ public final class MirrorTarget {
      * @param percent 0 to 100, decimals allowed (0.5 mirrors one request in 200)
      */
     public MirrorTarget percentage(double percent) {
-        return new MirrorTarget(name, url,
-                OptionalDouble.of(checkPercentage(percent, "percentage of target '" + name + "'")),
-                sampling, condition, primaryStatus, headers, headersOnly, compare, control);
+        return newBuilder().percentage(percent).build();
     }
 
     /** This target with its own sampling strategy, overriding {@link Mirror.Builder#sampling}. */
     public MirrorTarget sampling(Sampling strategy) {
-        return new MirrorTarget(name, url, percentage, Objects.requireNonNull(strategy, "sampling"),
-                condition, primaryStatus, headers, headersOnly, compare, control);
+        return newBuilder().sampling(strategy).build();
     }
 
     /**
@@ -112,10 +112,7 @@ public final class MirrorTarget {
      * refuses are counted for this target as {@code excluded}.
      */
     public MirrorTarget condition(Predicate<MirrorRequest> requestCondition) {
-        Objects.requireNonNull(requestCondition, "condition");
-        return new MirrorTarget(name, url, percentage, sampling,
-                condition == null ? requestCondition : condition.and(requestCondition),
-                primaryStatus, headers, headersOnly, compare, control);
+        return newBuilder().condition(requestCondition).build();
     }
 
     /**
@@ -124,14 +121,12 @@ public final class MirrorTarget {
      * the primary's status at completion: a request handed over without it is not mirrored here.
      */
     public MirrorTarget primaryStatus(IntPredicate status) {
-        return new MirrorTarget(name, url, percentage, sampling, condition,
-                Objects.requireNonNull(status, "primaryStatus"), headers, headersOnly, compare, control);
+        return newBuilder().primaryStatus(status).build();
     }
 
     /** This target with its own header and Host rules, replacing {@link Mirror.Builder#headers}. */
     public MirrorTarget headers(HeaderRules rules) {
-        return new MirrorTarget(name, url, percentage, sampling, condition, primaryStatus,
-                Objects.requireNonNull(rules, "headers"), headersOnly, compare, control);
+        return newBuilder().headers(rules).build();
     }
 
     /**
@@ -142,8 +137,7 @@ public final class MirrorTarget {
      * When every target picked for a request is headers-only, the body is not even teed.
      */
     public MirrorTarget headersOnly(boolean withoutBody) {
-        return new MirrorTarget(name, url, percentage, sampling, condition, primaryStatus, headers, withoutBody,
-                compare, control);
+        return newBuilder().headersOnly(withoutBody).build();
     }
 
     /**
@@ -152,8 +146,7 @@ public final class MirrorTarget {
      * asked for. See {@code dev.trafficmirror.core.compare.CompareOptions}.
      */
     public MirrorTarget compare(boolean compareAnswers) {
-        return new MirrorTarget(name, url, percentage, sampling, condition, primaryStatus, headers, headersOnly,
-                compareAnswers || control, control);
+        return newBuilder().compare(compareAnswers).build();
     }
 
     /**
@@ -163,8 +156,7 @@ public final class MirrorTarget {
      * give it at least the percentage of the targets it serves, so that it sees their requests.
      */
     public MirrorTarget control(boolean isControl) {
-        return new MirrorTarget(name, url, percentage, sampling, condition, primaryStatus, headers, headersOnly,
-                isControl || compare, isControl);
+        return newBuilder().control(isControl).build();
     }
 
     /** Whether this target's answers are compared with the primary's (a control's are). */
@@ -257,6 +249,96 @@ public final class MirrorTarget {
 
     private static String stripTrailingSlash(String url) {
         return url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
+    }
+
+    /**
+     * Changes several settings of a target at once: {@code target.newBuilder().percentage(10)
+     * .compare(true).build()}. Each setting means what the method of the same name on
+     * {@link MirrorTarget} says. Not thread-safe.
+     */
+    public static final class Builder {
+        private final String name;
+        private final String url;
+        private OptionalDouble percentage = OptionalDouble.empty();
+        private Sampling sampling;
+        private Predicate<MirrorRequest> condition;
+        private IntPredicate primaryStatus;
+        private HeaderRules headers;
+        private boolean headersOnly;
+        private boolean compare;
+        private boolean control;
+
+        private Builder(String name, String url) {
+            this.name = name;
+            this.url = stripTrailingSlash(url);
+        }
+
+        private Builder(MirrorTarget target) {
+            this.name = target.name;
+            this.url = target.url;
+            this.percentage = target.percentage;
+            this.sampling = target.sampling;
+            this.condition = target.condition;
+            this.primaryStatus = target.primaryStatus;
+            this.headers = target.headers;
+            this.headersOnly = target.headersOnly;
+            this.compare = target.compare;
+            this.control = target.control;
+        }
+
+        /** See {@link MirrorTarget#percentage(double)}. */
+        public Builder percentage(double percent) {
+            this.percentage = OptionalDouble.of(checkPercentage(percent, "percentage of target '" + name + "'"));
+            return this;
+        }
+
+        /** See {@link MirrorTarget#sampling(Sampling)}. */
+        public Builder sampling(Sampling strategy) {
+            this.sampling = Objects.requireNonNull(strategy, "sampling");
+            return this;
+        }
+
+        /** See {@link MirrorTarget#condition(Predicate)}: adds a condition to any set before. */
+        public Builder condition(Predicate<MirrorRequest> requestCondition) {
+            Objects.requireNonNull(requestCondition, "condition");
+            this.condition = condition == null ? requestCondition : condition.and(requestCondition);
+            return this;
+        }
+
+        /** See {@link MirrorTarget#primaryStatus(IntPredicate)}. */
+        public Builder primaryStatus(IntPredicate status) {
+            this.primaryStatus = Objects.requireNonNull(status, "primaryStatus");
+            return this;
+        }
+
+        /** See {@link MirrorTarget#headers(HeaderRules)}. */
+        public Builder headers(HeaderRules rules) {
+            this.headers = Objects.requireNonNull(rules, "headers");
+            return this;
+        }
+
+        /** See {@link MirrorTarget#headersOnly(boolean)}. */
+        public Builder headersOnly(boolean withoutBody) {
+            this.headersOnly = withoutBody;
+            return this;
+        }
+
+        /** See {@link MirrorTarget#compare(boolean)}. */
+        public Builder compare(boolean compareAnswers) {
+            this.compare = compareAnswers;
+            return this;
+        }
+
+        /** See {@link MirrorTarget#control(boolean)}. */
+        public Builder control(boolean isControl) {
+            this.control = isControl;
+            return this;
+        }
+
+        /** The target. */
+        public MirrorTarget build() {
+            return new MirrorTarget(this);
+        }
     }
 
     @Override

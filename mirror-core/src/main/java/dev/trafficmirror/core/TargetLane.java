@@ -1,5 +1,6 @@
 package dev.trafficmirror.core;
 
+import dev.trafficmirror.core.http.ShadowIo;
 import io.github.resilience4j.bulkhead.BulkheadFullException;
 import io.github.resilience4j.bulkhead.ThreadPoolBulkhead;
 import io.github.resilience4j.bulkhead.ThreadPoolBulkheadConfig;

@@ -11,12 +11,12 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * A shadow on a loopback port that accepts connections and never reads or answers anything: every
  * copy sent to it waits for its timeout, or for the mirror to give up.
  */
-final class BlackHole implements AutoCloseable {
+public final class BlackHole implements AutoCloseable {
 
     private final ServerSocket server;
     private final List<Socket> held = new CopyOnWriteArrayList<>();
 
-    BlackHole() throws IOException {
+    public BlackHole() throws IOException {
         server = new ServerSocket(0, 1000, InetAddress.getLoopbackAddress());
         Thread acceptor = new Thread(() -> {
             try {
@@ -31,11 +31,11 @@ final class BlackHole implements AutoCloseable {
         acceptor.start();
     }
 
-    String url() {
+    public String url() {
         return "http://127.0.0.1:" + server.getLocalPort();
     }
 
-    int accepted() {
+    public int accepted() {
         return held.size();
     }
 

@@ -1,9 +1,10 @@
 package dev.trafficmirror.core;
 
+import static dev.trafficmirror.core.Meters.soon;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
-import static dev.trafficmirror.core.Meters.soon;
 
+import dev.trafficmirror.core.http.HttpShadowSink;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
 import java.util.Random;

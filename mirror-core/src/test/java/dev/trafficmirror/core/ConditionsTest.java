@@ -115,8 +115,8 @@ class ConditionsTest {
                 .condition(Conditions.requestTo("/api/admin/**").negate())
                 .meterRegistry(registry).build();
 
-        assertThat(mirror.begin(request("GET", "/static/app.js"))).isNull();
-        assertThat(mirror.begin(request("GET", "/api/admin/users"))).isNull();
+        assertThat(mirror.integration().begin(request("GET", "/static/app.js"))).isNull();
+        assertThat(mirror.integration().begin(request("GET", "/api/admin/users"))).isNull();
         mirror.submit(request("GET", "/api/users"));
 
         assertThat(shadow.take().getTarget()).isEqualTo("/api/users");

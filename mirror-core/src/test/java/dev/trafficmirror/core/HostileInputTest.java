@@ -3,6 +3,7 @@ package dev.trafficmirror.core;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.trafficmirror.core.http.WireSyntax;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
 import java.util.stream.Stream;
@@ -97,7 +98,7 @@ class HostileInputTest {
     @ParameterizedTest
     @MethodSource("unreproduciblePaths")
     void shouldSkipWhatCannotBeReproducedSafely(String path, String query) {
-        assertThat(mirror.begin(MirrorRequest.builder("GET", path).query(query).build())).isNull();
+        assertThat(mirror.integration().begin(MirrorRequest.builder("GET", path).query(query).build())).isNull();
 
         assertThat(Meters.count(registry, "shadow", Reason.INVALID_REQUEST)).isEqualTo(1);
         assertThat(shadow.received()).isZero();
@@ -115,7 +116,7 @@ class HostileInputTest {
             MirrorRequest.builder("GET /x HTTP/1.1\r\n", "/").build(),
         };
         for (MirrorRequest request : hostile) {
-            assertThat(mirror.begin(request)).as(request.toString()).isNull();
+            assertThat(mirror.integration().begin(request)).as(request.toString()).isNull();
         }
 
         assertThat(Meters.count(registry, "shadow", Reason.INVALID_REQUEST)).isEqualTo(hostile.length);

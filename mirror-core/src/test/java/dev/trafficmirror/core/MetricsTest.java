@@ -2,6 +2,7 @@ package dev.trafficmirror.core;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.trafficmirror.test.RecordingSink;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.EOFException;

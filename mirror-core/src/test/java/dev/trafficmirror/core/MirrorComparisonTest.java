@@ -9,7 +9,7 @@ import dev.trafficmirror.core.compare.Comparison;
 import dev.trafficmirror.core.compare.ComparisonResult;
 import dev.trafficmirror.core.compare.ComparisonSummary;
 import dev.trafficmirror.core.compare.Difference;
-import dev.trafficmirror.core.compare.PrimaryResponse;
+import dev.trafficmirror.core.integration.PrimaryResponse;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.charset.StandardCharsets;
@@ -79,8 +79,8 @@ class MirrorComparisonTest {
         mirror = Mirror.builder().target(MirrorTarget.of("v2", candidate.url("/").toString()).compare(true))
                 .meterRegistry(registry).comparison(CompareOptions.builder().listener(heard::add).build()).build();
 
-        mirror.submit(get("/reviews/7"), primary("{\"id\":7,\"rating\":5}"));
-        mirror.submit(get("/reviews/8"), primary("{\"id\":7,\"stars\":5}"));
+        mirror.integration().submit(get("/reviews/7"), primary("{\"id\":7,\"rating\":5}"));
+        mirror.integration().submit(get("/reviews/8"), primary("{\"id\":7,\"stars\":5}"));
 
         await().untilAsserted(() -> assertThat(heard).hasSize(2));
         await().untilAsserted(() -> assertThat(compared("v2", ComparisonResult.MISMATCH)).isEqualTo(1));
@@ -103,7 +103,7 @@ class MirrorComparisonTest {
         mirror = Mirror.builder().target(MirrorTarget.of("plain", candidate.url("/").toString()))
                 .meterRegistry(registry).build();
 
-        mirror.submit(get("/x"), primary("{\"a\":1}"));
+        mirror.integration().submit(get("/x"), primary("{\"a\":1}"));
 
         await().untilAsserted(() -> assertThat(Meters.count(registry, "plain", Reason.NONE)).isEqualTo(1));
         assertThat(registry.find("mirror.compare").counters()).isEmpty();
@@ -143,13 +143,13 @@ class MirrorComparisonTest {
                 .target(MirrorTarget.of("v1-control", control.url("/").toString()).control(true))
                 .meterRegistry(registry).comparison(CompareOptions.builder().listener(heard::add).build()).build();
 
-        mirror.submit(get("/first"), primary(String.format(controlBody, "t0", "r0")));
+        mirror.integration().submit(get("/first"), primary(String.format(controlBody, "t0", "r0")));
         await().untilAsserted(() -> assertThat(candidate.getRequestCount()).isEqualTo(1));
         await().untilAsserted(() -> assertThat(Meters.count(registry, "v2", Reason.NONE)).isEqualTo(1));
         assertThat(heard).as("the candidate's answer waits for the control's").isEmpty();
         releaseControl.countDown();
         for (int i = 0; i < 5; i++) {
-            mirror.submit(get("/next/" + i), primary(String.format(controlBody, "t" + i, "r" + i)));
+            mirror.integration().submit(get("/next/" + i), primary(String.format(controlBody, "t" + i, "r" + i)));
         }
 
         await().untilAsserted(() -> assertThat(heard).hasSize(12));
@@ -184,10 +184,10 @@ class MirrorComparisonTest {
                 .maxConcurrent(1).queueCapacity(0)
                 .meterRegistry(registry).comparison(CompareOptions.builder().listener(heard::add).build()).build();
 
-        mirror.submit(get("/held"), primary("{\"v\":1}"));
+        mirror.integration().submit(get("/held"), primary("{\"v\":1}"));
         await().untilAsserted(() -> assertThat(control.getRequestCount()).isEqualTo(1));
         await().untilAsserted(() -> assertThat(Meters.count(registry, "v2", Reason.NONE)).isEqualTo(1));
-        mirror.submit(get("/dropped"), primary("{\"v\":1}"));
+        mirror.integration().submit(get("/dropped"), primary("{\"v\":1}"));
 
         await().untilAsserted(() -> assertThat(heard).extracting(Comparison::path).containsExactly("/dropped"));
         assertThat(Meters.count(registry, "v1-control", Reason.QUEUE_FULL)).isEqualTo(1);
@@ -202,8 +202,8 @@ class MirrorComparisonTest {
         mirror = Mirror.builder().target(MirrorTarget.of("v2", candidate.url("/").toString()).compare(true))
                 .maxBufferedBytes(100).meterRegistry(registry).build();
 
-        mirror.submit(get("/small"), primary("{\"a\":1}"));
-        mirror.submit(get("/big"), primary("{\"a\":\"" + "x".repeat(100) + "\"}"));
+        mirror.integration().submit(get("/small"), primary("{\"a\":1}"));
+        mirror.integration().submit(get("/big"), primary("{\"a\":\"" + "x".repeat(100) + "\"}"));
 
         await().untilAsserted(() -> assertThat(Meters.count(registry, "v2", Reason.MEMORY_BUDGET)).isEqualTo(1));
         await().untilAsserted(() -> assertThat(compared("v2", ComparisonResult.MISMATCH)).isEqualTo(1));

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import dev.trafficmirror.test.RecordingSink;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -76,7 +77,7 @@ class MirrorTest {
     void shouldNeverMirrorAMirror() {
         mirror = Mirror.builder().target("http://shadow").meterRegistry(registry).sink(recorded).build();
 
-        assertThat(mirror.begin(MirrorRequest.builder("GET", "/").header("x-mirror-id", "1").build())).isNull();
+        assertThat(mirror.integration().begin(MirrorRequest.builder("GET", "/").header("x-mirror-id", "1").build())).isNull();
 
         assertThat(Meters.count(registry, "shadow", Reason.LOOP)).isEqualTo(1);
         assertThat(recorded.recorded()).isEmpty();

@@ -2,6 +2,8 @@ package dev.trafficmirror.core;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.trafficmirror.core.integration.MirrorIntegration;
+import dev.trafficmirror.core.integration.PendingMirror;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -11,7 +13,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * {@link Mirror#begin(Function, Supplier)}: with the default sampling and no condition, the targets
+ * {@link MirrorIntegration#begin(Function, Supplier)}: with the default sampling and no condition, the targets
  * sample before the head is snapshotted, and a request none of them takes is never looked at.
  */
 class SampleFirstTest {
@@ -40,7 +42,7 @@ class SampleFirstTest {
     }
 
     private PendingMirror begin(MirrorRequest head) {
-        return mirror.begin(head::header, () -> {
+        return mirror.integration().begin(head::header, () -> {
             snapshots.incrementAndGet();
             return head;
         });
@@ -130,7 +132,7 @@ class SampleFirstTest {
     void shouldCountARequestWhoseHeadCannotBeReadAsAnError() {
         mirror(MirrorTarget.of("v2", "http://v2"));
 
-        PendingMirror pending = mirror.begin(name -> null, () -> {
+        PendingMirror pending = mirror.integration().begin(name -> null, () -> {
             throw new IllegalStateException("the container lost the request");
         });
 

@@ -9,11 +9,11 @@ import mockwebserver3.MockWebServer;
 import mockwebserver3.RecordedRequest;
 
 /** A real shadow on loopback (MockWebServer) that answers every copy with 200. */
-final class Shadow implements AutoCloseable {
+public final class Shadow implements AutoCloseable {
 
     private final MockWebServer server = new MockWebServer();
 
-    Shadow() throws Exception {
+    public Shadow() throws Exception {
         server.setDispatcher(new Dispatcher() {
             @Override
             public MockResponse dispatch(RecordedRequest request) {
@@ -24,20 +24,20 @@ final class Shadow implements AutoCloseable {
     }
 
     /** The shadow's URL with this path, e.g. {@code url("/v2")}. */
-    String url(String path) {
+    public String url(String path) {
         return server.url(path).toString();
     }
 
-    String hostAndPort() {
+    public String hostAndPort() {
         return server.getHostName() + ":" + server.getPort();
     }
 
-    int port() {
+    public int port() {
         return server.getPort();
     }
 
     /** The next copy received, failing if none comes within 5 s. */
-    RecordedRequest take() throws InterruptedException {
+    public RecordedRequest take() throws InterruptedException {
         RecordedRequest request = server.takeRequest(5, TimeUnit.SECONDS);
         if (request == null) {
             throw new AssertionError("the shadow received no copy within 5 s");
@@ -46,7 +46,7 @@ final class Shadow implements AutoCloseable {
     }
 
     /** Exactly {@code count} copies, in arrival order. */
-    List<RecordedRequest> take(int count) throws InterruptedException {
+    public List<RecordedRequest> take(int count) throws InterruptedException {
         List<RecordedRequest> requests = new ArrayList<>(count);
         for (int i = 0; i < count; i++) {
             requests.add(take());
@@ -55,7 +55,7 @@ final class Shadow implements AutoCloseable {
     }
 
     /** How many copies arrived so far. */
-    int received() {
+    public int received() {
         return server.getRequestCount();
     }
 

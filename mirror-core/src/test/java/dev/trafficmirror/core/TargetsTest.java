@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import dev.trafficmirror.core.integration.PendingMirror;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -84,7 +85,7 @@ class TargetsTest {
         mirror.submit(post("/orders/1", "{}"), 201);
         mirror.submit(post("/orders/2", "{}"), 503);
         mirror.submit(post("/orders/3", "{}"));
-        PendingMirror pending = mirror.begin(get("/orders/4"));
+        PendingMirror pending = mirror.integration().begin(get("/orders/4"));
         pending.send(new byte[0], 404);
 
         assertThat(a.take().getTarget()).isEqualTo("/orders/1");
@@ -125,8 +126,8 @@ class TargetsTest {
                 .maxBodySize(4)
                 .meterRegistry(registry).build();
 
-        assertThat(mirror.begin(post("/upload", "x")).needsBody()).isFalse();
-        assertThat(mirror.begin(get("/page")).needsBody()).isTrue();
+        assertThat(mirror.integration().begin(post("/upload", "x")).needsBody()).isFalse();
+        assertThat(mirror.integration().begin(get("/page")).needsBody()).isTrue();
         mirror.submit(post("/upload", "far more than four bytes"));
 
         assertThat(a.take().getTarget()).isEqualTo("/upload");

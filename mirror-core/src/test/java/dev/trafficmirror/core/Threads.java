@@ -4,7 +4,7 @@ import java.util.Set;
 import java.util.stream.Collectors;
 
 /** The live threads of this JVM, for tests that check nothing is left behind. */
-final class Threads {
+public final class Threads {
 
     private Threads() {
     }
@@ -13,7 +13,7 @@ final class Threads {
      * Live threads, without OkHttp's JVM-wide daemons ("OkHttp TaskRunner", "Okio Watchdog"): every
      * OkHttp client in the JVM shares them, there are at most a few, and they end after 60 s idle.
      */
-    static Set<Thread> live() {
+    public static Set<Thread> live() {
         return Thread.getAllStackTraces().keySet().stream()
                 .filter(Thread::isAlive)
                 .filter(t -> !t.getName().startsWith("OkHttp ") && !t.getName().startsWith("Okio "))
@@ -21,7 +21,7 @@ final class Threads {
     }
 
     /** Threads alive now that were not alive in {@code before}. */
-    static Set<String> startedSince(Set<Thread> before) {
+    public static Set<String> startedSince(Set<Thread> before) {
         return live().stream().filter(t -> !before.contains(t)).map(Thread::getName).collect(Collectors.toSet());
     }
 }

@@ -1,7 +1,7 @@
 package dev.trafficmirror.servlet;
 
-import dev.trafficmirror.core.PendingMirror;
-import dev.trafficmirror.core.compare.PrimaryResponse;
+import dev.trafficmirror.core.integration.PendingMirror;
+import dev.trafficmirror.core.integration.PrimaryResponse;
 import jakarta.servlet.ServletOutputStream;
 import jakarta.servlet.ServletResponse;
 import jakarta.servlet.ServletResponseWrapper;

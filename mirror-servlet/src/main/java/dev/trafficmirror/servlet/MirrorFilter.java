@@ -1,8 +1,9 @@
 package dev.trafficmirror.servlet;
 
 import dev.trafficmirror.core.Mirror;
-import dev.trafficmirror.core.PendingMirror;
 import dev.trafficmirror.core.Reason;
+import dev.trafficmirror.core.integration.MirrorIntegration;
+import dev.trafficmirror.core.integration.PendingMirror;
 import io.micrometer.core.instrument.Counter;
 import jakarta.servlet.AsyncEvent;
 import jakarta.servlet.AsyncListener;
@@ -44,7 +45,7 @@ public final class MirrorFilter implements Filter {
     private static final long LARGEST_ARRAY = Integer.MAX_VALUE - 8;
     private static final byte[] NO_BODY = new byte[0];
 
-    private final Mirror mirror;
+    private final MirrorIntegration mirror;
     private final Counter rebuilt;
     private final AsyncBodies asyncBodies = new AsyncBodies();
 
@@ -54,11 +55,11 @@ public final class MirrorFilter implements Filter {
      * filter rebuilt from the parts.
      */
     public MirrorFilter(Mirror mirror) {
-        this.mirror = Objects.requireNonNull(mirror, "mirror");
+        this.mirror = Objects.requireNonNull(mirror, "mirror").integration();
         this.rebuilt = Counter.builder("mirror.body.rebuilt")
                 .description("Mirrored bodies rebuilt from what the container parsed (multipart parts)")
                 .tag("type", "multipart")
-                .register(mirror.meterRegistry());
+                .register(this.mirror.meterRegistry());
     }
 
     @Override

@@ -1,7 +1,7 @@
 package dev.trafficmirror.servlet;
 
-import dev.trafficmirror.core.PendingMirror;
 import dev.trafficmirror.core.Reason;
+import dev.trafficmirror.core.integration.PendingMirror;
 import io.micrometer.core.instrument.Counter;
 import jakarta.servlet.AsyncContext;
 import jakarta.servlet.AsyncEvent;

@@ -7,7 +7,7 @@ import dev.trafficmirror.core.Mirror;
 import dev.trafficmirror.core.MirrorRequest;
 import dev.trafficmirror.core.MirrorTarget;
 import dev.trafficmirror.core.Reason;
-import dev.trafficmirror.core.RecordingSink;
+import dev.trafficmirror.test.RecordingSink;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.ByteArrayOutputStream;
@@ -23,9 +23,9 @@ import net.jqwik.api.EdgeCasesMode;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
-import net.jqwik.api.statistics.Statistics;
 import net.jqwik.api.Tuple;
 import net.jqwik.api.lifecycle.AfterContainer;
+import net.jqwik.api.statistics.Statistics;
 
 /**
  * Random bodies (0 to 2 MiB), read in a random way, sent in random pieces and framings, on each

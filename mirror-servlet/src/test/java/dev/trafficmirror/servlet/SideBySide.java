@@ -7,7 +7,7 @@ import dev.trafficmirror.core.Mirror;
 import dev.trafficmirror.core.MirrorRequest;
 import dev.trafficmirror.core.MirrorTarget;
 import dev.trafficmirror.core.Reason;
-import dev.trafficmirror.core.RecordingSink;
+import dev.trafficmirror.test.RecordingSink;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;

@@ -8,10 +8,10 @@ import dev.trafficmirror.core.MirrorRequest;
 import dev.trafficmirror.core.MirrorSink;
 import dev.trafficmirror.core.MirrorTarget;
 import dev.trafficmirror.core.Reason;
-import dev.trafficmirror.core.RecordingSink;
 import dev.trafficmirror.core.ShadowResponse;
 import dev.trafficmirror.core.TargetStats;
 import dev.trafficmirror.servlet.MirrorFilter;
+import dev.trafficmirror.test.RecordingSink;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import jakarta.servlet.DispatcherType;
@@ -128,7 +128,7 @@ class MirrorAutoConfigurationTest {
                     assertThat(properties.getMaxBufferedBytes()).isEqualTo(DataSize.ofMegabytes(8));
                     assertThat(properties.getResponseCaptureLimit()).isEqualTo(DataSize.ofBytes(1024));
                     assertThat(properties.getDrainTimeout()).isZero();
-                    assertThat(context.getBean(Mirror.class).maxBodySize()).isEqualTo(2048);
+                    assertThat(context.getBean(Mirror.class).integration().maxBodySize()).isEqualTo(2048);
                 });
     }
 
@@ -274,7 +274,7 @@ class MirrorAutoConfigurationTest {
                 .run(context -> {
                     assertThat(applied).containsExactly("first", "second");
                     Mirror mirror = context.getBean(Mirror.class);
-                    assertThat(mirror.maxBodySize()).isEqualTo(7);
+                    assertThat(mirror.integration().maxBodySize()).isEqualTo(7);
                     mirror.submit(post(3));
                     assertThat(sink.await(1, Duration.ofSeconds(5))).hasSize(1);
                 });

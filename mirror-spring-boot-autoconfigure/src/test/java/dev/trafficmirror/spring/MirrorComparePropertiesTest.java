@@ -13,7 +13,7 @@ import dev.trafficmirror.core.compare.ComparisonListener;
 import dev.trafficmirror.core.compare.ComparisonSummary;
 import dev.trafficmirror.core.compare.ComparisonSummary.TargetSummary;
 import dev.trafficmirror.core.compare.Difference;
-import dev.trafficmirror.core.compare.PrimaryResponse;
+import dev.trafficmirror.core.integration.PrimaryResponse;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -81,7 +81,7 @@ class MirrorComparePropertiesTest {
 
     /** A GET the primary answered with {@link #PRIMARY_BODY}, handed over for comparison. */
     private static void submit(Mirror mirror) {
-        mirror.submit(MirrorRequest.builder("GET", "/items/7").build(), PrimaryResponse.builder(200)
+        mirror.integration().submit(MirrorRequest.builder("GET", "/items/7").build(), PrimaryResponse.builder(200)
                 .header("Content-Type", "application/json")
                 .body(PRIMARY_BODY.getBytes(StandardCharsets.UTF_8))
                 .latency(Duration.ofMillis(3))

@@ -9,11 +9,11 @@ import com.jayway.jsonpath.JsonPath;
 import dev.trafficmirror.core.Mirror;
 import dev.trafficmirror.core.MirrorRequest;
 import dev.trafficmirror.core.MirrorTarget;
-import dev.trafficmirror.core.RecordingSink;
 import dev.trafficmirror.core.ShadowResponse;
-import dev.trafficmirror.core.compare.PrimaryResponse;
+import dev.trafficmirror.core.integration.PrimaryResponse;
 import dev.trafficmirror.spring.MirrorEndpoint.MirrorReport;
 import dev.trafficmirror.spring.MirrorEndpoint.TargetReport;
+import dev.trafficmirror.test.RecordingSink;
 import java.net.ConnectException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -279,9 +279,9 @@ class MirrorEndpointTest {
      */
     private static String compareTwice(AssertableWebApplicationContext context) throws Exception {
         Mirror mirror = context.getBean(Mirror.class);
-        mirror.submit(MirrorRequest.builder("GET", "/items/7").query("token=abc").build(),
+        mirror.integration().submit(MirrorRequest.builder("GET", "/items/7").query("token=abc").build(),
                 primary("{\"id\":7,\"rating\":\"s3cret\"}", Duration.ofNanos(3_250_400)));
-        mirror.submit(MirrorRequest.builder("GET", "/items/8").build(),
+        mirror.integration().submit(MirrorRequest.builder("GET", "/items/8").build(),
                 primary("{\"stars\":4,\"id\":8}", Duration.ofMillis(1).plusNanos(499_600)));
         await().until(() -> mirror.comparisons().targets().size() == 1
                 && mirror.comparisons().targets().get(0).compared() == 2);

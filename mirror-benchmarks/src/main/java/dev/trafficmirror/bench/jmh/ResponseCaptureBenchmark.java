@@ -1,5 +1,6 @@
 package dev.trafficmirror.bench.jmh;
 
+import dev.trafficmirror.core.integration.PrimaryResponse;
 import jakarta.servlet.ServletOutputStream;
 import jakarta.servlet.WriteListener;
 import jakarta.servlet.http.Cookie;
@@ -61,7 +62,7 @@ public class ResponseCaptureBenchmark {
             CAPTURE = lookup.findConstructor(type, MethodType.methodType(void.class, HttpServletResponse.class, int.class))
                     .asType(MethodType.methodType(HttpServletResponse.class, HttpServletResponse.class, int.class));
             SNAPSHOT = lookup.findVirtual(type, "primaryResponse",
-                            MethodType.methodType(Class.forName("dev.trafficmirror.core.compare.PrimaryResponse")))
+                            MethodType.methodType(PrimaryResponse.class))
                     .asType(MethodType.methodType(Object.class, HttpServletResponse.class));
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);

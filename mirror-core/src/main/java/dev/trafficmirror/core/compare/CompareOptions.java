@@ -1,5 +1,6 @@
 package dev.trafficmirror.core.compare;
 
+import dev.trafficmirror.core.compare.engine.PathPattern;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -39,8 +40,8 @@ public final class CompareOptions {
             "set-cookie", "expires", "age");
 
     private final Set<String> ignoredHeaders;
-    private final List<PathPattern> ignoredPaths;
-    private final List<PathPattern> unorderedArrays;
+    private final List<String> ignoredPaths;
+    private final List<String> unorderedArrays;
     private final int recentMismatches;
     private final int topFields;
     private final int latencySamples;
@@ -60,11 +61,12 @@ public final class CompareOptions {
         this.listeners = List.copyOf(builder.listeners);
     }
 
-    private static List<PathPattern> parse(Collection<String> patterns, String setting) {
-        List<PathPattern> parsed = new ArrayList<>(patterns.size());
+    /** The patterns, each checked by parsing it as the comparison will. */
+    private static List<String> parse(Collection<String> patterns, String setting) {
+        List<String> parsed = new ArrayList<>(patterns.size());
         for (String pattern : patterns) {
             try {
-                parsed.add(PathPattern.parse(pattern));
+                parsed.add(PathPattern.parse(pattern).toString());
             } catch (IllegalArgumentException e) {
                 throw new IllegalArgumentException(setting + ": " + e.getMessage()
                         + "; a path looks like $.field, $.list[2].field, $.list[*].field, $.*, $..field or $['odd.key']", e);
@@ -90,12 +92,12 @@ public final class CompareOptions {
 
     /** The JSON path patterns left out. */
     public List<String> ignoredPaths() {
-        return ignoredPaths.stream().map(PathPattern::toString).toList();
+        return ignoredPaths;
     }
 
     /** The JSON path patterns of arrays compared without regard to order. */
     public List<String> unorderedArrays() {
-        return unorderedArrays.stream().map(PathPattern::toString).toList();
+        return unorderedArrays;
     }
 
     /** How many recent mismatches are kept for {@code Mirror.comparisons()}. */
@@ -128,13 +130,6 @@ public final class CompareOptions {
         return listeners;
     }
 
-    List<PathPattern> ignoredPathPatterns() {
-        return ignoredPaths;
-    }
-
-    List<PathPattern> unorderedArrayPatterns() {
-        return unorderedArrays;
-    }
 
     /** Configures {@link CompareOptions}; every setting has a default. */
     public static final class Builder {

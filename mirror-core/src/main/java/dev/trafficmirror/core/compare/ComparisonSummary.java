@@ -77,7 +77,8 @@ public record ComparisonSummary(List<TargetSummary> targets, List<Comparison> re
      */
     public record Latency(int samples, Duration p50, Duration p90, Duration p99, Duration max) {
 
-        static final Latency NONE = new Latency(0, Duration.ZERO, Duration.ZERO, Duration.ZERO, Duration.ZERO);
+        /** No latency seen yet. */
+        public static final Latency NONE = new Latency(0, Duration.ZERO, Duration.ZERO, Duration.ZERO, Duration.ZERO);
 
         @Override
         public String toString() {

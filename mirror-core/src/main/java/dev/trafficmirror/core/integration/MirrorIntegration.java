@@ -1,0 +1,60 @@
+package dev.trafficmirror.core.integration;
+
+import dev.trafficmirror.core.Mirror;
+import dev.trafficmirror.core.MirrorRequest;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.util.function.Function;
+import java.util.function.Supplier;
+
+/**
+ * What a container integration, such as mirror-servlet's {@code MirrorFilter}, needs of a
+ * {@link Mirror} besides {@link Mirror#submit}: deciding on a request's head before its body is
+ * read, so that a request no target takes costs nothing; handing over the primary's captured answer
+ * for comparison; and the limits of what is worth capturing. Get it with {@link Mirror#integration()};
+ * applications that only configure a mirror never need it.
+ *
+ * <p>Implemented by the mirror; not meant to be implemented elsewhere. Thread-safe; nothing here
+ * blocks or throws into the caller.
+ */
+public interface MirrorIntegration {
+
+    /**
+     * Decides, from a request's head (its body is ignored), which targets take it: the loop guard,
+     * the pause switch, whether it can be reproduced, the conditions and each target's sampling.
+     * Skips are counted here.
+     *
+     * @return the pending mirror to complete with the body, or {@code null} when no target takes the
+     *     request; then nothing more needs doing, not even reading the body
+     */
+    PendingMirror begin(MirrorRequest head);
+
+    /**
+     * Like {@link #begin(MirrorRequest)}, for integrations that can read one header cheaply and
+     * would rather not snapshot a whole head that no target takes: when every target samples at
+     * random or by counter and nothing is conditional (the defaults), the targets sample first and
+     * {@code head} is only asked for when one of them takes the request. A request no target samples
+     * is then counted {@code sampled_out} without being looked at any further; only the loop guard,
+     * the pause switch and shutdown come before.
+     *
+     * @param header the request's value of a header, by case-insensitive name, or {@code null}
+     * @param head the request's head, asked for at most once
+     */
+    PendingMirror begin(Function<String, String> header, Supplier<MirrorRequest> head);
+
+    /**
+     * Mirrors a complete request, like {@link Mirror#submit(MirrorRequest, int)}, and compares the
+     * answers of comparing targets with the primary's answer {@code primary}.
+     *
+     * @param primary what the primary answered (its status included); {@code null} when it was not captured
+     */
+    void submit(MirrorRequest request, PrimaryResponse primary);
+
+    /** The largest request body that is mirrored, in bytes. */
+    long maxBodySize();
+
+    /** The most body bytes of an answer, the primary's or a shadow's, that are kept for comparing. */
+    int responseCaptureLimit();
+
+    /** Where the mirror's meters are registered; an integration registers its own there too. */
+    MeterRegistry meterRegistry();
+}
