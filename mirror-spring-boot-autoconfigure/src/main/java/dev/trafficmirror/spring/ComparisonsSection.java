@@ -10,7 +10,6 @@ import dev.trafficmirror.core.compare.ComparisonSummary.TargetSummary;
 import dev.trafficmirror.core.compare.Difference;
 import java.time.Duration;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;

@@ -1,5 +1,6 @@
 package dev.trafficmirror.spring;
 
+import dev.trafficmirror.core.Conditions;
 import dev.trafficmirror.core.Mirror;
 import dev.trafficmirror.servlet.MirrorFilter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -21,8 +22,9 @@ import org.springframework.core.io.ResourceLoader;
 
 /**
  * Mirrors a servlet application's requests once a target is set ({@code mirror.target} or
- * {@code mirror.targets[0].url}): a {@link Mirror} built from the {@code mirror.*} properties, then
- * every {@link MirrorCustomizer}, with the context's {@link MeterRegistry} when there is one; and
+ * {@code mirror.targets[0].url}): a {@link Mirror} built from the {@code mirror.*} properties by the
+ * {@link MirrorBuilderConfigurer}, then every {@link MirrorCustomizer}, with the context's
+ * {@link MeterRegistry} when there is one; and
  * a {@link MirrorFilter} registered for REQUEST and ASYNC dispatches. Actuator's endpoints, when
  * served on the application's port, are left out (see {@code mirror.exclude-management-endpoints}).
  * Targets compare their answers with the primary's as {@code mirror.compare.enabled} and
@@ -53,29 +55,25 @@ public class MirrorAutoConfiguration {
     /** The name of the filter's registration bean; define a bean of this name to replace it. */
     public static final String FILTER_REGISTRATION_BEAN_NAME = "mirrorFilterRegistration";
 
-    /** The mirror built from the properties; closed with the context. */
+    /** Applies the {@code mirror.*} properties to a builder; for an application's own mirror too. */
+    @Bean
+    @ConditionalOnMissingBean
+    public MirrorBuilderConfigurer mirrorBuilderConfigurer(MirrorProperties properties) {
+        return new MirrorBuilderConfigurer(properties);
+    }
+
+    /** The mirror built from the properties, then the customizers; closed with the context. */
     @Bean(destroyMethod = "close")
     @ConditionalOnMissingBean
-    public Mirror mirror(MirrorProperties properties, ObjectProvider<MeterRegistry> registry,
-            ObjectProvider<MirrorCustomizer> customizers, Environment environment, ResourceLoader resources) {
-        Mirror.Builder builder = Mirror.builder()
-                .percentage(properties.getPercentage())
-                .sampling(properties::newSampling)
-                .headers(properties.headerRules())
-                .maxBodySize(properties.getMaxBodySize().toBytes())
-                .connectTimeout(properties.getConnectTimeout())
-                .timeout(properties.getTimeout())
-                .maxConcurrent(properties.getMaxConcurrent())
-                .queueCapacity(properties.getQueueCapacity())
-                .maxBufferedBytes(properties.getMaxBufferedBytes().toBytes())
-                .responseCaptureLimit((int) properties.getResponseCaptureLimit().toBytes())
-                .drainTimeout(properties.getDrainTimeout())
-                .comparison(properties.getCompare().optionsBuilder().build());
-        properties.getCircuitBreaker().applyTo(builder);
+    public Mirror mirror(MirrorBuilderConfigurer configurer, MirrorProperties properties,
+            ObjectProvider<MeterRegistry> registry, ObjectProvider<MirrorCustomizer> customizers, Environment environment,
+            ResourceLoader resources) {
+        Mirror.Builder builder = configurer.configure(Mirror.builder());
         List<String> actuator = properties.isExcludeManagementEndpoints()
                 ? ActuatorPaths.onApplicationPort(environment, resources.getClassLoader()) : List.of();
-        properties.requestCondition(actuator).ifPresent(builder::condition);
-        properties.mirrorTargets().forEach(builder::target);
+        if (!actuator.isEmpty()) {
+            builder.condition(Conditions.requestTo(actuator.toArray(String[]::new)).negate());
+        }
         // Several registries and no primary one: keep the core's default, the global registry,
         // to which Spring Boot adds the registries it creates (management.metrics.use-global-registry).
         MeterRegistry meters = registry.getIfUnique();

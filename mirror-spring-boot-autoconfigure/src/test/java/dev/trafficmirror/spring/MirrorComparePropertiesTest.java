@@ -10,8 +10,8 @@ import dev.trafficmirror.core.Reason;
 import dev.trafficmirror.core.compare.CompareOptions;
 import dev.trafficmirror.core.compare.Comparison;
 import dev.trafficmirror.core.compare.ComparisonListener;
-import dev.trafficmirror.core.compare.ComparisonSummary;
 import dev.trafficmirror.core.compare.ComparisonSummary.TargetSummary;
+import dev.trafficmirror.core.compare.ComparisonSummary;
 import dev.trafficmirror.core.compare.Difference;
 import dev.trafficmirror.core.integration.PrimaryResponse;
 import io.micrometer.core.instrument.Counter;
@@ -154,7 +154,7 @@ class MirrorComparePropertiesTest {
 
                     assertThat(compared(target, "match")).isEqualTo(1.0);
                     assertThat(compared(target, "mismatch")).isZero();
-                    CompareOptions options = context.getBean(MirrorProperties.class).getCompare().optionsBuilder().build();
+                    CompareOptions options = context.getBean(MirrorBuilderConfigurer.class).compareOptions().build();
                     assertThat(options.ignoredHeaders()).contains("x-backend", "date");
                     assertThat(options.recentMismatches()).isZero();
                     assertThat(options.maxDecodedBodySize()).isEqualTo(64 * 1024);
@@ -238,8 +238,8 @@ class MirrorComparePropertiesTest {
     @Configuration(proxyBeanMethods = false)
     static class AddsAListener {
         @Bean
-        MirrorCustomizer addListener(MirrorProperties properties, ComparisonListener listener) {
-            return builder -> builder.comparison(properties.getCompare().optionsBuilder().listener(listener).build());
+        MirrorCustomizer addListener(MirrorBuilderConfigurer properties, ComparisonListener listener) {
+            return builder -> builder.comparison(properties.compareOptions().listener(listener).build());
         }
     }
 }
