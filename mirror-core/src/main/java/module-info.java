@@ -1,0 +1,21 @@
+/**
+ * trafficmirror's core: mirrors an application's requests to shadow targets without the primary
+ * request ever paying for it. Exports the API ({@code dev.trafficmirror.core}), the hooks of
+ * container integrations ({@code dev.trafficmirror.core.integration}) and the comparison API
+ * ({@code dev.trafficmirror.core.compare}); the wire code and the comparison engine stay inside.
+ */
+// Micrometer and resilience4j name their modules in their manifests only.
+@SuppressWarnings({"requires-automatic", "requires-transitive-automatic"})
+module dev.trafficmirror.core {
+    requires transitive micrometer.core;
+    requires io.github.resilience4j.bulkhead;
+    requires io.github.resilience4j.circuitbreaker;
+    requires okhttp3;
+    requires org.slf4j;
+    // Field-by-field JSON comparison when Jackson is there; bodies compared byte for byte otherwise.
+    requires static com.fasterxml.jackson.databind;
+
+    exports dev.trafficmirror.core;
+    exports dev.trafficmirror.core.compare;
+    exports dev.trafficmirror.core.integration;
+}

@@ -1,0 +1,2 @@
+/** A Spring Boot application mirrored by properties alone: the README's Spring Boot quick start, runnable. */
+package dev.trafficmirror.examples.spring;
