@@ -1,6 +1,8 @@
 package dev.trafficmirror.servlet;
 
 import jakarta.servlet.ServletContext;
+import java.nio.charset.Charset;
+import java.nio.charset.StandardCharsets;
 
 /**
  * The few things a container does its own way that the servlet API does not reveal, and that the
@@ -46,6 +48,38 @@ final class ContainerTraits {
      */
     static boolean readerStaysOpenOnClose(ServletContext context) {
         return serverInfo(context).startsWith("jetty/");
+    }
+
+    /**
+     * The charset the container decodes a form with. Tomcat (and, like it, most containers) uses
+     * the request's character encoding as it stood when the application asked for parameters
+     * ({@code encoding}: the Content-Type's charset, one the application set, or the context's
+     * default), ISO-8859-1 when there is none, as the servlet specification says. Jetty 12 uses only
+     * the Content-Type's charset, UTF-8 without one, whatever the application set.
+     *
+     * @throws IllegalArgumentException if the charset is not one this JVM knows
+     */
+    static Charset formCharset(ServletContext context, String contentType, String encoding) {
+        if (serverInfo(context).startsWith("jetty/")) {
+            String declared = charsetParameter(contentType);
+            return declared == null ? StandardCharsets.UTF_8 : Charset.forName(declared);
+        }
+        return encoding == null ? StandardCharsets.ISO_8859_1 : Charset.forName(encoding);
+    }
+
+    private static String charsetParameter(String contentType) {
+        if (contentType == null) {
+            return null;
+        }
+        for (String parameter : contentType.split(";")) {
+            int equals = parameter.indexOf('=');
+            if (equals > 0 && parameter.substring(0, equals).trim().equalsIgnoreCase("charset")) {
+                String value = parameter.substring(equals + 1).trim();
+                return value.length() >= 2 && value.startsWith("\"") && value.endsWith("\"")
+                        ? value.substring(1, value.length() - 1) : value;
+            }
+        }
+        return null;
     }
 
     private static boolean isTomcat(ServletContext context) {

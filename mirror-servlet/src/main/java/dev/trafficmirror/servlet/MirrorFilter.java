@@ -46,20 +46,56 @@ public final class MirrorFilter implements Filter {
     private static final byte[] NO_BODY = new byte[0];
 
     private final MirrorIntegration mirror;
-    private final Counter rebuilt;
+    private final BodyRebuilds rebuilds;
     private final AsyncBodies asyncBodies = new AsyncBodies();
 
     /**
-     * A filter that mirrors through {@code mirror}. Besides the mirror's own meters it counts, in the
-     * mirror's registry, {@code mirror.body.rebuilt}: bodies the container parsed itself and the
-     * filter rebuilt from the parts.
+     * What the filter mirrors of an {@code application/x-www-form-urlencoded} body that the
+     * container read and parsed itself, when the application asked for parameters before reading
+     * the body (a form the application reads itself, or never asks about, is always mirrored
+     * exactly).
+     */
+    public enum Forms {
+        /**
+         * The body is rebuilt from the parameters, as browsers encode them (the default): byte for
+         * byte for the encodings clients write, otherwise a body that parses into the same
+         * parameters; counted in {@code mirror.body.rebuilt{type=form}}.
+         */
+        REBUILD,
+        /** Only exact bytes are mirrored: the request is counted {@code body_consumed}, not mirrored. */
+        SKIP
+    }
+
+    /**
+     * A filter that mirrors through {@code mirror}, rebuilding the forms the container parsed
+     * ({@link Forms#REBUILD}).
+     *
+     * @see #MirrorFilter(Mirror, Forms)
      */
     public MirrorFilter(Mirror mirror) {
+        this(mirror, Forms.REBUILD);
+    }
+
+    /**
+     * A filter that mirrors through {@code mirror}. Besides the mirror's own meters it counts, in the
+     * mirror's registry, {@code mirror.body.rebuilt} with the tag {@code type} ({@code multipart},
+     * {@code form}): bodies the container parsed itself and the filter rebuilt from the parts or
+     * parameters.
+     *
+     * @param forms what becomes of a form the container parsed
+     */
+    public MirrorFilter(Mirror mirror, Forms forms) {
         this.mirror = Objects.requireNonNull(mirror, "mirror").integration();
-        this.rebuilt = Counter.builder("mirror.body.rebuilt")
-                .description("Mirrored bodies rebuilt from what the container parsed (multipart parts)")
-                .tag("type", "multipart")
-                .register(this.mirror.meterRegistry());
+        Objects.requireNonNull(forms, "forms");
+        this.rebuilds = new BodyRebuilds(rebuilt("multipart", "multipart parts"), rebuilt("form", "form parameters"),
+                forms == Forms.REBUILD);
+    }
+
+    private Counter rebuilt(String type, String from) {
+        return Counter.builder("mirror.body.rebuilt")
+                .description("Mirrored bodies rebuilt from what the container parsed (" + from + ")")
+                .tag("type", type)
+                .register(mirror.meterRegistry());
     }
 
     @Override
@@ -99,7 +135,7 @@ public final class MirrorFilter implements Filter {
             return;
         }
         TeedBody body = new TeedBody(request, response, pending,
-                new BodyTee(cap, bodyLength(request, declaredLength)), asyncBodies, rebuilt);
+                new BodyTee(cap, bodyLength(request, declaredLength)), asyncBodies, rebuilds);
         run(new TeeRequest(request, body), request, answer, chain, body, capture);
     }
 

@@ -2,7 +2,6 @@ package dev.trafficmirror.servlet;
 
 import dev.trafficmirror.core.Reason;
 import dev.trafficmirror.core.integration.PendingMirror;
-import io.micrometer.core.instrument.Counter;
 import jakarta.servlet.AsyncContext;
 import jakarta.servlet.AsyncEvent;
 import jakarta.servlet.AsyncListener;
@@ -44,7 +43,7 @@ final class TeedBody {
     private final PendingMirror pending;
     private final BodyTee tee;
     private final AsyncBodies asyncBodies;
-    private final Counter rebuilt;
+    private final BodyRebuilds rebuilds;
     private final String mediaType;
     private final boolean expectsContinue;
     private final AtomicBoolean finished = new AtomicBoolean();
@@ -58,6 +57,8 @@ final class TeedBody {
     private volatile boolean readerBypassed;
     private volatile boolean charsetSetByApplication;
     private volatile boolean parsedByContainer;
+    /** The charset the container decoded a form with, as it stood when the application asked. */
+    private volatile String formEncoding;
     private volatile boolean upgraded;
     /** Marks a multipart body too large to rebuild within the cap. */
     private static final byte[] TOO_LARGE = new byte[0];
@@ -73,13 +74,13 @@ final class TeedBody {
     private TeeAsyncContext asyncView;
 
     TeedBody(HttpServletRequest request, ServletResponse response, PendingMirror pending, BodyTee tee,
-            AsyncBodies asyncBodies, Counter rebuilt) {
+            AsyncBodies asyncBodies, BodyRebuilds rebuilds) {
         this.request = request;
         this.response = response;
         this.pending = pending;
         this.tee = tee;
         this.asyncBodies = asyncBodies;
-        this.rebuilt = rebuilt;
+        this.rebuilds = rebuilds;
         this.mediaType = mediaType(request.getContentType());
         this.expectsContinue = "100-continue".equalsIgnoreCase(request.getHeader("Expect"));
     }
@@ -203,10 +204,14 @@ final class TeedBody {
      * multipart, the container may now read it itself, past the tee.
      */
     void parametersRequested() {
-        if (!streamHandedOut && !readerHandedOut
-                && (mediaType.equals("application/x-www-form-urlencoded") || isMultipart())) {
+        if (!parsedByContainer && !streamHandedOut && !readerHandedOut && (isForm() || isMultipart())) {
+            formEncoding = request.getCharacterEncoding();
             parsedByContainer = true;
         }
+    }
+
+    private boolean isForm() {
+        return mediaType.equals("application/x-www-form-urlencoded");
     }
 
     /**
@@ -374,8 +379,12 @@ final class TeedBody {
         return applicationThrew ? HttpServletResponse.SC_INTERNAL_SERVER_ERROR : MirrorFilter.status(response);
     }
 
-    /** The container parsed the body: multipart can be rebuilt from its parts, a form cannot. */
+    /** The container parsed the body: rebuild it from its parts or parameters. */
     private void consumedByContainer() {
+        if (isForm()) {
+            rebuildForm();
+            return;
+        }
         if (!isMultipart()) {
             pending.skip(Reason.BODY_CONSUMED);
             return;
@@ -392,7 +401,34 @@ final class TeedBody {
         if (body == null) {
             pending.skip(Reason.BODY_TOO_LARGE);
         } else {
-            rebuilt.increment();
+            rebuilds.multipart().increment();
+            pending.send(body, primaryStatus());
+        }
+    }
+
+    /**
+     * A form the container parsed: rebuilt from the parameters, unless the owner wants exact bytes
+     * only, or the parameters cannot be told from the query's.
+     */
+    private void rebuildForm() {
+        if (!rebuilds.forms()) {
+            pending.skip(Reason.BODY_CONSUMED);
+            return;
+        }
+        byte[] body;
+        try {
+            Charset charset = ContainerTraits.formCharset(request.getServletContext(), request.getContentType(),
+                    formEncoding);
+            body = FormBody.rebuild(request, charset, tee.declaredLength(), tee.cap());
+        } catch (IllegalArgumentException | IllegalStateException e) {
+            // An unknown charset, a query the container read its own way, a value the charset cannot hold.
+            pending.skip(Reason.BODY_CONSUMED);
+            return;
+        }
+        if (body == null) {
+            pending.skip(Reason.BODY_TOO_LARGE);
+        } else {
+            rebuilds.form().increment();
             pending.send(body, primaryStatus());
         }
     }

@@ -36,19 +36,24 @@ final class SideBySide implements AutoCloseable {
     final ServletContainer mirrored;
     final MirrorFilter filter;
 
-    private SideBySide(ServletContainer.Kind kind, long maxBodySize,
+    private SideBySide(ServletContainer.Kind kind, long maxBodySize, MirrorFilter.Forms forms,
             Function<ServletContainer.Deployment, ServletContainer.Deployment> deployment) throws Exception {
         this.kind = kind;
         this.mirror = Mirror.builder().target(MirrorTarget.of(TARGET, "http://127.0.0.1:9"))
                 .sink(sink).maxBodySize(maxBodySize).meterRegistry(registry).build();
-        this.filter = new MirrorFilter(mirror);
+        this.filter = new MirrorFilter(mirror, forms);
         this.plain = kind.start(deployment.apply(ServletContainer.Deployment.of(new ProbeServlet())));
         this.mirrored = kind.start(deployment.apply(ServletContainer.Deployment.of(new ProbeServlet()).filter(filter)));
     }
 
     static SideBySide start(ServletContainer.Kind kind, long maxBodySize,
             Function<ServletContainer.Deployment, ServletContainer.Deployment> deployment) throws Exception {
-        return new SideBySide(kind, maxBodySize, deployment);
+        return new SideBySide(kind, maxBodySize, MirrorFilter.Forms.REBUILD, deployment);
+    }
+
+    static SideBySide start(ServletContainer.Kind kind, long maxBodySize, MirrorFilter.Forms forms,
+            Function<ServletContainer.Deployment, ServletContainer.Deployment> deployment) throws Exception {
+        return new SideBySide(kind, maxBodySize, forms, deployment);
     }
 
     /** A request id no other test uses; it becomes the copy's X-Mirror-Id. */
@@ -114,8 +119,9 @@ final class SideBySide implements AutoCloseable {
         return counts.values().stream().mapToDouble(Double::doubleValue).sum();
     }
 
-    double rebuilt() {
-        return registry.get("mirror.body.rebuilt").counter().count();
+    /** Bodies of this type ({@code multipart}, {@code form}) rebuilt from what the container parsed. */
+    double rebuilt(String type) {
+        return registry.get("mirror.body.rebuilt").tag("type", type).counter().count();
     }
 
     @Override
