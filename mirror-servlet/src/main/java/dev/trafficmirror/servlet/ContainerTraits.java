@@ -82,6 +82,26 @@ final class ContainerTraits {
         return null;
     }
 
+    /**
+     * Tomcat 11 (since 11.0.0-M25, with servlet 6.1's rule that a response is closed once its
+     * Content-Length is written) closes the request's input the moment the response completes:
+     * the body the application left unread can no longer be read, by anyone. Tomcat 10.1 and
+     * Jetty 12 leave the input open until the request ends. Elsewhere: left open.
+     */
+    static boolean closesInputWhenResponseCompletes(ServletContext context) {
+        String server = serverInfo(context);
+        if (!server.startsWith("Apache Tomcat/")) {
+            return false;
+        }
+        String version = server.substring("Apache Tomcat/".length());
+        int dot = version.indexOf('.');
+        try {
+            return Integer.parseInt(dot < 0 ? version : version.substring(0, dot)) >= 11;
+        } catch (NumberFormatException e) {
+            return false;
+        }
+    }
+
     private static boolean isTomcat(ServletContext context) {
         return serverInfo(context).startsWith("Apache Tomcat/");
     }

@@ -134,8 +134,12 @@ public final class MirrorFilter implements Filter {
             chain.doFilter(request, response);
             return;
         }
-        TeedBody body = new TeedBody(request, response, pending,
-                new BodyTee(cap, bodyLength(request, declaredLength)), asyncBodies, rebuilds);
+        long bodyLength = bodyLength(request, declaredLength);
+        TeedBody body = new TeedBody(request, response, pending, new BodyTee(cap, bodyLength), asyncBodies, rebuilds);
+        if (bodyLength != 0 && answer instanceof HttpServletResponse http
+                && ContainerTraits.closesInputWhenResponseCompletes(request.getServletContext())) {
+            answer = new InputClosingResponse(http, body);
+        }
         run(new TeeRequest(request, body), request, answer, chain, body, capture);
     }
 

@@ -341,6 +341,30 @@ final class TeedBody {
                 && (!expectsContinue || streamHandedOut || readerHandedOut);
     }
 
+    /**
+     * The response is about to complete, and the container will close the request's input with it
+     * ({@link InputClosingResponse}): read now what the application left unread, but only what
+     * has arrived already, so that the answer is not held back; the rest, if any, is out of reach.
+     */
+    void responseCompleting() {
+        try {
+            if (finished.get() || request.isAsyncStarted() || !mayReadRest()) {
+                return;
+            }
+            TeeInputStream in = stream != null ? stream : new TeeInputStream(request.getInputStream(), tee);
+            byte[] chunk = new byte[DRAIN_CHUNK];
+            for (int ready = in.available(); ready > 0 && !in.isFinished() && !tee.sawEnd() && !tee.overflowed();
+                    ready = in.available()) {
+                if (in.read(chunk, 0, Math.min(ready, chunk.length)) < 0) {
+                    return;
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            // The read failed (the tee has recorded it) or the container will not hand out its
+            // stream: decided once the application is done, as for any other read.
+        }
+    }
+
     private void drain() {
         try {
             TeeInputStream in = stream == null ? new TeeInputStream(request.getInputStream(), tee) : stream;

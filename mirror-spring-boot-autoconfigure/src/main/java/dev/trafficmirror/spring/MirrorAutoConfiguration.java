@@ -88,8 +88,9 @@ public class MirrorAutoConfiguration {
     @Bean(FILTER_REGISTRATION_BEAN_NAME)
     @ConditionalOnMissingBean(value = MirrorFilter.class, parameterizedContainer = FilterRegistrationBean.class,
             name = FILTER_REGISTRATION_BEAN_NAME)
-    public FilterRegistrationBean<MirrorFilter> mirrorFilterRegistration(Mirror mirror) {
-        FilterRegistrationBean<MirrorFilter> registration = new FilterRegistrationBean<>(new MirrorFilter(mirror));
+    public FilterRegistrationBean<MirrorFilter> mirrorFilterRegistration(Mirror mirror, MirrorProperties properties) {
+        FilterRegistrationBean<MirrorFilter> registration = new FilterRegistrationBean<>(
+                new MirrorFilter(mirror, properties.getForms()));
         registration.setName("mirrorFilter");
         registration.setDispatcherTypes(DispatcherType.REQUEST, DispatcherType.ASYNC);
         registration.setOrder(FILTER_ORDER);

@@ -2,6 +2,7 @@ package dev.trafficmirror.spring;
 
 import dev.trafficmirror.core.HeaderRules;
 import dev.trafficmirror.core.Mirror;
+import dev.trafficmirror.servlet.MirrorFilter;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -58,6 +59,15 @@ public class MirrorProperties extends RequestSelectionProperties implements Vali
      * untouched, but is not mirrored and is counted as body_too_large.
      */
     private DataSize maxBodySize = DataSize.ofMegabytes(1);
+
+    /**
+     * What is mirrored of an application/x-www-form-urlencoded body that the servlet container
+     * parsed itself (the application asked for parameters, e.g. through @RequestParam, before
+     * reading the body): 'rebuild' mirrors a body rebuilt from the parameters, as browsers encode
+     * them, counted in mirror.body.rebuilt{type=form}; 'skip' mirrors only exact bytes, so such a
+     * request is not mirrored and is counted as body_consumed.
+     */
+    private MirrorFilter.Forms forms = MirrorFilter.Forms.REBUILD;
 
     /** How long a copy may take to connect to its target before it fails as connect. */
     private Duration connectTimeout = Duration.ofSeconds(1);
@@ -154,6 +164,14 @@ public class MirrorProperties extends RequestSelectionProperties implements Vali
 
     public void setMaxBodySize(DataSize maxBodySize) {
         this.maxBodySize = maxBodySize;
+    }
+
+    public MirrorFilter.Forms getForms() {
+        return forms;
+    }
+
+    public void setForms(MirrorFilter.Forms forms) {
+        this.forms = forms;
     }
 
     public Duration getConnectTimeout() {
@@ -268,6 +286,7 @@ public class MirrorProperties extends RequestSelectionProperties implements Vali
         view.put("sampling", sampling.describe());
         view.put("headers", headers.describe(HostMode.TARGET));
         view.put("max-body-size", String.valueOf(maxBodySize));
+        view.put("forms", forms.name().toLowerCase(Locale.ROOT));
         view.put("connect-timeout", String.valueOf(connectTimeout));
         view.put("timeout", String.valueOf(timeout));
         view.put("max-concurrent", maxConcurrent);

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.trafficmirror.servlet.MirrorFilter;
 import java.beans.PropertyDescriptor;
 import java.io.InputStream;
 import java.util.ArrayList;
@@ -56,7 +57,7 @@ class ConfigurationMetadataTest {
         List<String> expected = propertyNames("mirror", MirrorProperties.class);
 
         assertThat(expected).contains("mirror.enabled", "mirror.target", "mirror.targets", "mirror.percentage",
-                "mirror.max-body-size", "mirror.connect-timeout", "mirror.timeout", "mirror.max-concurrent",
+                "mirror.max-body-size", "mirror.forms", "mirror.connect-timeout", "mirror.timeout", "mirror.max-concurrent",
                 "mirror.queue-capacity", "mirror.max-buffered-bytes", "mirror.response-capture-limit",
                 "mirror.drain-timeout", "mirror.include-paths", "mirror.exclude-paths",
                 "mirror.exclude-management-endpoints", "mirror.methods", "mirror.primary-status",
@@ -73,6 +74,7 @@ class ConfigurationMetadataTest {
                 .as("description of %s", name).hasSizeGreaterThan(20).endsWith("."));
         assertThat(byName.get("mirror.max-body-size").get("defaultValue").asText()).isEqualTo("1MB");
         assertThat(byName.get("mirror.timeout").get("defaultValue").asText()).isEqualTo("5s");
+        assertThat(byName.get("mirror.forms").get("defaultValue").asText()).isEqualTo("rebuild");
         assertThat(byName.get("mirror.enabled").get("defaultValue").asBoolean()).isTrue();
         assertThat(byName.get("mirror.percentage").get("defaultValue").asDouble()).isEqualTo(100.0);
         assertThat(byName.get("mirror.exclude-management-endpoints").get("defaultValue").asBoolean()).isTrue();
@@ -117,6 +119,7 @@ class ConfigurationMetadataTest {
                 names(MirrorProperties.SamplingStrategy.values()));
         assertThat(values.get("mirror.headers.host")).containsExactlyInAnyOrderElementsOf(
                 names(MirrorProperties.HostMode.values()));
+        assertThat(values.get("mirror.forms")).containsExactlyInAnyOrderElementsOf(names(MirrorFilter.Forms.values()));
     }
 
     private static List<String> names(Enum<?>[] constants) {

@@ -34,7 +34,8 @@ import org.springframework.test.context.DynamicPropertySource;
 /**
  * The routing properties in a real Spring Boot application on Tomcat, with Actuator on the
  * application's own port: which requests reach the shadow (a MockWebServer), and what their copies
- * carry; and, with comparison on, the comparisons on the endpoint. Runs on Spring Boot 3.5 and,
+ * carry; with comparison on, the comparisons on the endpoint; and, with mirror.forms=skip, forms
+ * the container parsed left unmirrored. Runs on Spring Boot 3.5 and,
  * from mirror-spring-boot4-tests, 4.1.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
@@ -47,7 +48,8 @@ import org.springframework.test.context.DynamicPropertySource;
             "mirror.headers.remove=Authorization",
             "mirror.headers.set.X-Env=staging-7",
             "mirror.headers.host=preserve",
-            "mirror.compare.enabled=true"
+            "mirror.compare.enabled=true",
+            "mirror.forms=skip"
         })
 class MirrorRoutingApplicationTest {
 
@@ -83,6 +85,19 @@ class MirrorRoutingApplicationTest {
     @AfterAll
     static void stopShadow() {
         shadow.close();
+    }
+
+    /** mirror.forms=skip: only exact bytes are mirrored, so a form the container parsed is not. */
+    @Test
+    void shouldCountAParsedFormAsConsumedWhenFormsAreSkipped() throws Exception {
+        Map<Reason, Long> before = counts(mirror, "shadow");
+
+        HttpResponse<String> response = send(HttpRequest.newBuilder(uri("/forms?source=web"))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString("stars=4&text=ok")));
+
+        assertThat(response.body()).isEqualTo("form source=web stars=4 text=ok");
+        awaitCounted(mirror, "shadow", before, Map.of(Reason.BODY_CONSUMED, 1L));
     }
 
     @Test

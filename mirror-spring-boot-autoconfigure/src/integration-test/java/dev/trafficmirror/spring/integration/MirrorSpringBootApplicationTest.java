@@ -7,9 +7,15 @@ import com.jayway.jsonpath.JsonPath;
 import dev.trafficmirror.core.Mirror;
 import dev.trafficmirror.core.Reason;
 import java.io.ByteArrayOutputStream;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import jakarta.servlet.http.HttpServletRequest;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -21,10 +27,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import mockwebserver3.Dispatcher;
 import mockwebserver3.MockResponse;
 import mockwebserver3.MockWebServer;
 import mockwebserver3.RecordedRequest;
+import org.apache.catalina.util.ServerInfo;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -37,6 +46,8 @@ import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestMethod;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.multipart.MultipartFile;
@@ -72,6 +83,9 @@ class MirrorSpringBootApplicationTest {
 
     @Autowired
     Mirror mirror;
+
+    @Autowired
+    MeterRegistry meters;
 
     @DynamicPropertySource
     static void targets(DynamicPropertyRegistry properties) throws IOException {
@@ -148,20 +162,160 @@ class MirrorSpringBootApplicationTest {
     }
 
     /**
-     * The servlet container parses a form itself, around the filter's tee, and its parse cannot be
-     * turned back into the exact bytes: the copy is skipped as body_consumed, on Tomcat 10.1 and 11
-     * alike. The application's view is unchanged.
+     * The servlet container parses a POST form itself, past the filter's tee, when @RequestParam
+     * asks: the copy is rebuilt from the parameters, without the query's, byte for byte for a form
+     * encoded as browsers and Spring's own clients encode it.
      */
     @Test
-    void shouldLeaveAFormPostUntouchedAndCountItsMirror() throws Exception {
+    void shouldMirrorAFormPostRebuiltFromItsParameters() throws Exception {
         Map<Reason, Long> before = counts("shadow");
+        double rebuiltBefore = rebuilt("form");
+        String form = "stars=4&text=caf%C3%A9+au+lait";
 
         HttpResponse<String> response = post("/forms?source=web", "application/x-www-form-urlencoded",
-                "stars=4&text=caf%C3%A9+au+lait".getBytes(StandardCharsets.US_ASCII));
+                form.getBytes(StandardCharsets.US_ASCII));
 
         assertThat(response.statusCode()).isEqualTo(200);
         assertThat(response.body()).isEqualTo("form source=web stars=4 text=caf\u00e9 au lait");
-        awaitCounted("shadow", before, Map.of(Reason.BODY_CONSUMED, 1L));
+        RecordedRequest copy = shadow.takeRequest(WAIT.toSeconds(), TimeUnit.SECONDS);
+        assertThat(copy).isNotNull();
+        assertThat(copy.getMethod()).isEqualTo("POST");
+        assertThat(copy.getTarget()).isEqualTo("/forms?source=web");
+        assertThat(copy.getBody().utf8()).isEqualTo(form);
+        awaitCounted("shadow", before, Map.of(Reason.NONE, 1L));
+        assertThat(rebuilt("form") - rebuiltBefore).isEqualTo(1);
+    }
+
+    /**
+     * PUT, PATCH and DELETE forms are parsed by Spring's FormContentFilter, which reads the body
+     * through the filter's tee: the copy carries the exact bytes, nothing rebuilt.
+     */
+    @Test
+    void shouldMirrorPutPatchAndDeleteFormsExactly() throws Exception {
+        for (String method : List.of("PUT", "PATCH", "DELETE")) {
+            Map<Reason, Long> before = counts("shadow");
+            String form = "stars=5&text=tr%C3%A8s%20bien&stars=6";
+
+            HttpResponse<String> response = http.send(HttpRequest.newBuilder(uri("/forms/7?source=app"))
+                    .header("Content-Type", "application/x-www-form-urlencoded; charset=UTF-8")
+                    .method(method, HttpRequest.BodyPublishers.ofString(form)).build(), HttpResponse.BodyHandlers.ofString());
+
+            assertThat(response.body()).isEqualTo(method + " form 7 source=app stars=[5, 6] text=tr\u00e8s bien");
+            RecordedRequest copy = shadow.takeRequest(WAIT.toSeconds(), TimeUnit.SECONDS);
+            assertThat(copy).isNotNull();
+            assertThat(copy.getMethod()).isEqualTo(method);
+            assertThat(copy.getTarget()).isEqualTo("/forms/7?source=app");
+            assertThat(copy.getBody().utf8()).isEqualTo(form);
+            awaitCounted("shadow", before, Map.of(Reason.NONE, 1L));
+        }
+    }
+
+    /**
+     * A body the handler never reads is read by the filter after the handler, within the cap; on
+     * Tomcat 11, which closes the input the moment a response with a Content-Length is written,
+     * just before that write, as far as the body has arrived. The client gets the same bytes, at
+     * the same moment, as when nothing is mirrored.
+     */
+    @Test
+    void shouldMirrorABodyTheHandlerNeverReads() throws Exception {
+        byte[] body = letters(2_000);
+        String unmirrored = withoutDate(unmirrored(() -> exchange(body, body.length)));
+        Map<Reason, Long> before = counts("shadow");
+
+        String mirrored = withoutDate(exchange(body, body.length));
+
+        assertThat(mirrored).isEqualTo(unmirrored).startsWith("HTTP/1.1 200").endsWith("\r\n\r\nignored");
+        RecordedRequest copy = shadow.takeRequest(WAIT.toSeconds(), TimeUnit.SECONDS);
+        assertThat(copy).isNotNull();
+        assertThat(copy.getTarget()).isEqualTo("/ignored");
+        assertThat(copy.getBody().toByteArray()).isEqualTo(body);
+        awaitCounted("shadow", before, Map.of(Reason.NONE, 1L));
+    }
+
+    /**
+     * The answer to a request whose body the handler never reads leaves before the client has sent
+     * the whole body, with the filter as without it. Tomcat 10.1 keeps the input open, and the
+     * filter reads the rest after the answer; Tomcat 11 has closed it by then, and no one can read
+     * the rest without holding the answer back: counted body_unavailable.
+     */
+    @Test
+    void shouldAnswerBeforeAnUnreadBodyHasArrivedAsWithoutTheFilter() throws Exception {
+        byte[] body = letters(200_000);
+        String unmirrored = withoutDate(unmirrored(() -> exchange(body, body.length / 2)));
+        Map<Reason, Long> before = counts("shadow");
+
+        String mirrored = withoutDate(exchange(body, body.length / 2));
+
+        assertThat(mirrored).isEqualTo(unmirrored).endsWith("\r\n\r\nignored");
+        if (ServerInfo.getServerInfo().startsWith("Apache Tomcat/10.")) {
+            RecordedRequest copy = shadow.takeRequest(WAIT.toSeconds(), TimeUnit.SECONDS);
+            assertThat(copy).isNotNull();
+            assertThat(copy.getBody().toByteArray()).isEqualTo(body);
+            awaitCounted("shadow", before, Map.of(Reason.NONE, 1L));
+        } else {
+            awaitCounted("shadow", before, Map.of(Reason.BODY_UNAVAILABLE, 1L));
+        }
+    }
+
+    private static byte[] letters(int size) {
+        byte[] bytes = new byte[size];
+        for (int i = 0; i < bytes.length; i++) {
+            bytes[i] = (byte) ('a' + i % 26);
+        }
+        return bytes;
+    }
+
+    private String unmirrored(Callable<String> exchange) throws Exception {
+        mirror.setEnabled(false);
+        try {
+            return exchange.call();
+        } finally {
+            mirror.setEnabled(true);
+        }
+    }
+
+    /**
+     * POSTs {@code body} to /ignored: the head and the first {@code first} bytes, then reads the
+     * whole answer, then sends the rest.
+     */
+    private String exchange(byte[] body, int first) throws IOException {
+        try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), port)) {
+            socket.setSoTimeout((int) WAIT.toMillis());
+            OutputStream out = socket.getOutputStream();
+            out.write(("POST /ignored HTTP/1.1\r\nHost: primary.test\r\nContent-Type: application/octet-stream\r\n"
+                    + "Content-Length: " + body.length + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            out.write(body, 0, first);
+            out.flush();
+            String answer = readAnswer(socket.getInputStream());
+            out.write(body, first, body.length - first);
+            out.flush();
+            return answer;
+        }
+    }
+
+    /** One answer framed by its Content-Length. */
+    private static String readAnswer(InputStream in) throws IOException {
+        ByteArrayOutputStream head = new ByteArrayOutputStream();
+        while (!head.toString(StandardCharsets.ISO_8859_1).endsWith("\r\n\r\n")) {
+            int b = in.read();
+            if (b < 0) {
+                throw new IOException("the answer ended in its head: " + head);
+            }
+            head.write(b);
+        }
+        String text = head.toString(StandardCharsets.ISO_8859_1);
+        Matcher length = Pattern.compile("(?im)^Content-Length: *(\\d+)").matcher(text);
+        assertThat(length.find()).as("a Content-Length in " + text).isTrue();
+        return text + new String(in.readNBytes(Integer.parseInt(length.group(1))), StandardCharsets.ISO_8859_1);
+    }
+
+    private static String withoutDate(String response) {
+        return response.replaceAll("(?im)^Date: [^\r\n]*\r\n", "");
+    }
+
+    private double rebuilt(String type) {
+        Counter counter = meters.find("mirror.body.rebuilt").tag("type", type).counter();
+        return counter == null ? 0 : counter.count();
     }
 
     /**
@@ -325,6 +479,17 @@ class MirrorSpringBootApplicationTest {
         @PostMapping("/forms")
         String form(@RequestParam String source, @RequestParam String stars, @RequestParam String text) {
             return "form source=" + source + " stars=" + stars + " text=" + text;
+        }
+
+        @RequestMapping(path = "/forms/{id}", method = {RequestMethod.PUT, RequestMethod.PATCH, RequestMethod.DELETE})
+        String changeForm(HttpServletRequest request, @PathVariable String id, @RequestParam String source,
+                @RequestParam List<String> stars, @RequestParam String text) {
+            return request.getMethod() + " form " + id + " source=" + source + " stars=" + stars + " text=" + text;
+        }
+
+        @PostMapping("/ignored")
+        String ignored() {
+            return "ignored";
         }
 
         @PostMapping("/uploads")
