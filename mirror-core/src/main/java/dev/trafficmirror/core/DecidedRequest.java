@@ -24,6 +24,8 @@ final class DecidedRequest implements PendingMirror {
     private final String id;
     private final boolean needsBody;
     private final AtomicBoolean finished = new AtomicBoolean();
+    /** Body bytes reserved with {@link #reserveBody} and not given back; guarded by {@code finished}'s lock. */
+    private long reservedBody;
     private volatile Supplier<PrimaryResponse> primary;
 
     DecidedRequest(Dispatcher dispatcher, MirrorRequest head, List<TargetRoute> routes, String id) {
@@ -80,17 +82,56 @@ final class DecidedRequest implements PendingMirror {
     }
 
     @Override
+    public boolean reserveBody(long bytes) {
+        if (bytes < 0) {
+            throw new IllegalArgumentException("cannot reserve " + bytes + " bytes");
+        }
+        synchronized (finished) {
+            if (finished.get() || !dispatcher.inFlight().tryReserve(bytes)) {
+                return false;
+            }
+            reservedBody += bytes;
+            return true;
+        }
+    }
+
+    @Override
+    public void releaseBody(long bytes) {
+        synchronized (finished) {
+            long released = Math.min(Math.max(bytes, 0), reservedBody);
+            if (!finished.get() && released > 0) {
+                reservedBody -= released;
+                dispatcher.inFlight().release(released);
+            }
+        }
+    }
+
+    /** Marks the request finished; the body bytes still reserved, which the caller now owns; -1 if already finished. */
+    private long finishReserved() {
+        synchronized (finished) {
+            if (!finished.compareAndSet(false, true)) {
+                return -1;
+            }
+            long reserved = reservedBody;
+            reservedBody = 0;
+            return reserved;
+        }
+    }
+
+    @Override
     public void send(byte[] body) {
         send(body, Dispatcher.UNKNOWN_STATUS);
     }
 
     @Override
     public void send(byte[] body, int primaryStatus) {
-        if (finished.compareAndSet(false, true)) {
-            ComparisonRound round = compares() ? dispatcher.comparisonRound(head, id, capturedPrimary(), routes) : null;
-            dispatcher.dispatch(head, body == null ? NO_BODY : body, round == null ? routes : controlFirst(), id,
-                    primaryStatus >= 100 && primaryStatus <= 999 ? primaryStatus : Dispatcher.UNKNOWN_STATUS, round);
+        long reserved = finishReserved();
+        if (reserved < 0) {
+            return;
         }
+        ComparisonRound round = compares() ? dispatcher.comparisonRound(head, id, capturedPrimary(), routes) : null;
+        dispatcher.dispatch(head, body == null ? NO_BODY : body, round == null ? routes : controlFirst(), id,
+                primaryStatus >= 100 && primaryStatus <= 999 ? primaryStatus : Dispatcher.UNKNOWN_STATUS, round, reserved);
     }
 
     private PrimaryResponse capturedPrimary() {
@@ -124,7 +165,9 @@ final class DecidedRequest implements PendingMirror {
         if (reason == Reason.NONE) {
             throw new IllegalArgumentException(reason + " is not a reason to skip a mirror");
         }
-        if (finished.compareAndSet(false, true)) {
+        long reserved = finishReserved();
+        if (reserved >= 0) {
+            dispatcher.inFlight().release(reserved);
             for (TargetRoute route : routes) {
                 route.count(reason);
             }

@@ -216,10 +216,14 @@ final class Dispatcher implements MirrorIntegration {
      * Hands the copies to the chosen targets' lanes. Every target is counted once, and a comparing
      * round is told of every copy that never reaches its shadow, so that no candidate waits for a
      * control that was refused.
+     *
+     * @param reservedBody room already reserved in the byte budget for this request's body while
+     *     it was read; taken over: kept for the copies, or given back
      */
     void dispatch(MirrorRequest head, byte[] body, List<TargetRoute> chosen, String id, int primaryStatus,
-            ComparisonRound round) {
+            ComparisonRound round, long reservedBody) {
         if (closed) {
+            inFlight.release(reservedBody);
             chosen.forEach(route -> refuse(route, Reason.SHUTDOWN, round, false));
             return;
         }
@@ -237,11 +241,13 @@ final class Dispatcher implements MirrorIntegration {
             }
         }
         if (admitted.isEmpty()) {
+            inFlight.release(reservedBody);
             return;
         }
-        // The primary's captured answer lives as long as the body: both count against the budget.
+        // The primary's captured answer lives as long as the body: both count against the budget,
+        // where the body's room, reserved while it was read, is already.
         long bytes = (bodyNeeded ? body.length : 0) + (round == null ? 0 : round.primaryBytes());
-        if (!inFlight.tryReserve(bytes)) {
+        if (!inFlight.tryReplace(reservedBody, bytes)) {
             admitted.forEach(route -> refuse(route, Reason.MEMORY_BUDGET, round, true));
             return;
         }

@@ -37,6 +37,22 @@ final class InFlight {
         }
     }
 
+    /**
+     * Turns a reservation of {@code held} bytes into one of {@code bytes}; {@code false} (and the
+     * held bytes released) when the budget cannot hold the difference.
+     */
+    boolean tryReplace(long held, long bytes) {
+        if (bytes <= held) {
+            release(held - bytes);
+            return true;
+        }
+        if (tryReserve(bytes - held)) {
+            return true;
+        }
+        release(held);
+        return false;
+    }
+
     void release(long bytes) {
         bufferedBytes.addAndGet(-bytes);
     }

@@ -326,7 +326,10 @@ public final class Mirror implements AutoCloseable {
             return this;
         }
 
-        /** Body bytes all waiting and in-flight copies may hold together; default 64 MiB. */
+        /**
+         * Body bytes that waiting and in-flight copies, and the bodies of requests still being read
+         * (teed), may hold together; default 64 MiB. Beyond it copies are dropped ({@code memory_budget}).
+         */
         public Builder maxBufferedBytes(long bytes) {
             this.maxBufferedBytes = requireAtLeast(bytes, 0, "maxBufferedBytes");
             return this;

@@ -48,7 +48,10 @@ public enum Reason {
 
     /** All of the target's connections or sender threads were busy and its queue was full. */
     QUEUE_FULL(Outcome.DROPPED),
-    /** Bodies waiting to be sent already fill the memory budget. */
+    /**
+     * Bodies already fill the memory budget ({@code maxBufferedBytes}): those of copies waiting to be
+     * sent, and those of requests still being read.
+     */
     MEMORY_BUDGET(Outcome.DROPPED),
     /** The mirror was closing or closed. */
     SHUTDOWN(Outcome.DROPPED),

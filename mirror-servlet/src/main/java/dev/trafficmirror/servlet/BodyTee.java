@@ -1,14 +1,19 @@
 package dev.trafficmirror.servlet;
 
+import dev.trafficmirror.core.integration.PendingMirror;
 import java.util.Arrays;
 
 /**
  * A copy of the body bytes the application reads, capped: one byte over the cap and the copy is
  * thrown away (the application still gets every byte; only the mirror gives up).
  *
- * <p>The buffer is allocated on the first byte, sized to the declared length when there is one,
- * and never grows past the cap; it is dropped as soon as the copy cannot be used (over the cap,
- * failed read) or has been handed over.
+ * <p>The buffer is allocated on the first byte, small, and grows (doubling) as bytes arrive, never
+ * past the declared length or the cap, so that a client cannot make it hold more than it has
+ * sent. Every byte of room it holds is first reserved in the mirror's byte budget
+ * ({@link PendingMirror#reserveBody}), shared with the copies waiting to be sent: when the budget
+ * is spent the copy is given up ({@link #overBudget()}). The buffer is dropped, and its room given
+ * back, as soon as the copy cannot be used (over the cap, over the budget, failed read) or has been
+ * handed over.
  *
  * <p>Synchronized: an async request's error callback may mark it failed on a container thread
  * while the application reads on its own, and that must never throw into the application's read.
@@ -19,9 +24,13 @@ final class BodyTee {
 
     private final long cap;
     private final long declaredLength;
+    private final PendingMirror budget;
     private byte[] buffer;
+    /** The room reserved in the budget for the buffer: its length. */
+    private long reserved;
     private int count;
     private boolean overflowed;
+    private boolean overBudget;
     private boolean failed;
     private boolean ended;
     private boolean released;
@@ -29,10 +38,12 @@ final class BodyTee {
     /**
      * @param cap the largest body kept, in bytes
      * @param declaredLength the Content-Length, or -1 when unknown (chunked or absent)
+     * @param budget the mirror the copy is for, which grants room for the buffer
      */
-    BodyTee(long cap, long declaredLength) {
+    BodyTee(long cap, long declaredLength, PendingMirror budget) {
         this.cap = cap;
         this.declaredLength = declaredLength;
+        this.budget = budget;
     }
 
     synchronized void append(int b) {
@@ -49,22 +60,44 @@ final class BodyTee {
     }
 
     private boolean reserve(int length) {
-        if (overflowed || failed || released) {
+        if (!keeping()) {
             return false;
         }
         long needed = (long) count + length;
         if (needed > cap) {
             overflowed = true;
-            buffer = null;
+            drop();
             return false;
         }
-        if (buffer == null) {
-            buffer = new byte[(int) (declaredLength >= needed && declaredLength <= cap ? declaredLength
-                    : Math.min(cap, Math.max(needed, FIRST_CHUNK)))];
-        } else if (needed > buffer.length) {
-            buffer = Arrays.copyOf(buffer, (int) Math.min(cap, Math.max(needed, 2L * buffer.length)));
+        if (buffer == null || needed > buffer.length) {
+            int size = grownSize(needed);
+            if (!budget.reserveBody(size - reserved)) {
+                overBudget = true;
+                drop();
+                return false;
+            }
+            reserved = size;
+            buffer = buffer == null ? new byte[size] : Arrays.copyOf(buffer, size);
         }
         return true;
+    }
+
+    /** Doubling from a small first chunk, never past the declared length (when known) or the cap. */
+    private int grownSize(long needed) {
+        long limit = declaredLength >= needed && declaredLength <= cap ? declaredLength : cap;
+        long size = buffer == null ? Math.max(needed, FIRST_CHUNK) : Math.max(needed, 2L * buffer.length);
+        return (int) Math.min(size, limit);
+    }
+
+    /** Whether bytes are still being kept: not over the cap or the budget, not failed, not released. */
+    synchronized boolean keeping() {
+        return !overflowed && !overBudget && !failed && !released;
+    }
+
+    private void drop() {
+        buffer = null;
+        budget.releaseBody(reserved);
+        reserved = 0;
     }
 
     /** The stream reported its end. */
@@ -75,13 +108,13 @@ final class BodyTee {
     /** Reading failed (typically the client went away): the copy is incomplete for good. */
     synchronized void failed() {
         failed = true;
-        buffer = null;
+        drop();
     }
 
     /** The copy is no longer needed: it was handed over, or the mirror was skipped. */
     synchronized void release() {
         released = true;
-        buffer = null;
+        drop();
     }
 
     /** The largest body kept, in bytes. */
@@ -98,6 +131,11 @@ final class BodyTee {
         return overflowed;
     }
 
+    /** The mirror's byte budget had no room for more of the copy: it was given up. */
+    synchronized boolean overBudget() {
+        return overBudget;
+    }
+
     synchronized boolean hasFailed() {
         return failed;
     }
@@ -110,7 +148,7 @@ final class BodyTee {
     /** Whether every byte of the body has been seen and kept. */
     synchronized boolean complete() {
         // An end before the declared length means the bytes went elsewhere (e.g. form parsing).
-        return !overflowed && !failed && !released && (declaredLength >= 0 ? count == declaredLength : ended);
+        return keeping() && (declaredLength >= 0 ? count == declaredLength : ended);
     }
 
     /** The bytes seen so far (at most the cap). */
@@ -118,7 +156,7 @@ final class BodyTee {
         return count;
     }
 
-    /** The room the copy holds right now, in bytes; never more than the cap. */
+    /** The room the copy holds right now, in bytes; never more than the cap or than it reserved. */
     synchronized int capacity() {
         return buffer == null ? 0 : buffer.length;
     }

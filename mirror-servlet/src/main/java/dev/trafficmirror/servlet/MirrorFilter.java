@@ -135,7 +135,7 @@ public final class MirrorFilter implements Filter {
             return;
         }
         long bodyLength = bodyLength(request, declaredLength);
-        TeedBody body = new TeedBody(request, response, pending, new BodyTee(cap, bodyLength), asyncBodies, rebuilds);
+        TeedBody body = new TeedBody(request, response, pending, new BodyTee(cap, bodyLength, pending), asyncBodies, rebuilds);
         if (bodyLength != 0 && answer instanceof HttpServletResponse http
                 && ContainerTraits.closesInputWhenResponseCompletes(request.getServletContext())) {
             answer = new InputClosingResponse(http, body);

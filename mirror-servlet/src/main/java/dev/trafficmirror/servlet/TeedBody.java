@@ -336,7 +336,7 @@ final class TeedBody {
      * application never asked for (the container would send it on our read).
      */
     private boolean mayReadRest() {
-        return !tee.sawEnd() && !tee.overflowed() && !tee.hasFailed() && !upgraded && !readerBypassed
+        return !tee.sawEnd() && tee.keeping() && !upgraded && !readerBypassed
                 && (stream == null || !stream.isNonBlocking())
                 && (!expectsContinue || streamHandedOut || readerHandedOut);
     }
@@ -353,7 +353,7 @@ final class TeedBody {
             }
             TeeInputStream in = stream != null ? stream : new TeeInputStream(request.getInputStream(), tee);
             byte[] chunk = new byte[DRAIN_CHUNK];
-            for (int ready = in.available(); ready > 0 && !in.isFinished() && !tee.sawEnd() && !tee.overflowed();
+            for (int ready = in.available(); ready > 0 && !in.isFinished() && !tee.sawEnd() && tee.keeping();
                     ready = in.available()) {
                 if (in.read(chunk, 0, Math.min(ready, chunk.length)) < 0) {
                     return;
@@ -369,7 +369,7 @@ final class TeedBody {
         try {
             TeeInputStream in = stream == null ? new TeeInputStream(request.getInputStream(), tee) : stream;
             byte[] chunk = new byte[DRAIN_CHUNK];
-            while (!tee.sawEnd() && !tee.overflowed() && !tee.hasFailed() && in.read(chunk, 0, chunk.length) >= 0) {
+            while (!tee.sawEnd() && tee.keeping() && in.read(chunk, 0, chunk.length) >= 0) {
                 // every byte read is teed by the stream
             }
         } catch (IOException e) {
@@ -385,6 +385,8 @@ final class TeedBody {
     private void decide() {
         if (tee.overflowed()) {
             pending.skip(Reason.BODY_TOO_LARGE);
+        } else if (tee.overBudget()) {
+            pending.skip(Reason.MEMORY_BUDGET);
         } else if (parsedByContainer && tee.size() == 0 && tee.declaredLength() != 0
                 && (!tee.hasFailed() || closedByContainer)) {
             // Nothing reached the tee, yet there was a body (or, chunked, there may have been one):

@@ -46,6 +46,27 @@ public interface PendingMirror {
     void comparePrimary(Supplier<PrimaryResponse> capture);
 
     /**
+     * Asks for room for {@code bytes} more body bytes that the integration is about to hold while it
+     * reads (tees) the body, before the request is sent or skipped. They count against the mirror's
+     * budget of buffered bytes ({@code Mirror.Builder.maxBufferedBytes}) with the bodies of copies
+     * waiting to be sent, so that requests still being read cannot hold more than the budget
+     * between them. Once granted, room stays reserved until it is given back with
+     * {@link #releaseBody}, or until {@link #send} (which keeps what the body needs) or
+     * {@link #skip} (which gives it all back).
+     *
+     * @return {@code false}, and nothing reserved, when the budget is spent (or the request is
+     *     already sent or skipped): then hold nothing more, and {@link #skip} the request with
+     *     {@link Reason#MEMORY_BUDGET}
+     */
+    boolean reserveBody(long bytes);
+
+    /**
+     * Gives back room reserved with {@link #reserveBody} that the integration no longer holds (it
+     * dropped its copy of the body); ignored once the request is sent or skipped.
+     */
+    void releaseBody(long bytes);
+
+    /**
      * Hands the request, with its complete body, to the targets' queues, without the primary's
      * status: targets restricted to some primary statuses skip it ({@code primary_status}).
      *
@@ -57,13 +78,15 @@ public interface PendingMirror {
      * Hands the request, with its complete body, to the targets' queues, once the primary has
      * answered.
      *
-     * @param body the exact body bytes (empty when {@link #needsBody()} is false); taken over, not copied
+     * @param body the exact body bytes (empty when {@link #needsBody()} is false); taken over, not copied,
+     *     with the room reserved for it
      * @param primaryStatus the status the primary answered with (100 to 999; anything else means unknown)
      */
     void send(byte[] body, int primaryStatus);
 
     /**
-     * Counts the request as not mirrored, for every target that had picked it.
+     * Counts the request as not mirrored, for every target that had picked it, and gives back the
+     * room reserved for its body.
      *
      * @throws IllegalArgumentException for {@link Reason#NONE}, which means "mirrored"
      */
