@@ -2,6 +2,7 @@ package dev.trafficmirror.servlet;
 
 import dev.trafficmirror.core.integration.PendingMirror;
 import dev.trafficmirror.core.integration.PrimaryResponse;
+import jakarta.servlet.ServletContext;
 import jakarta.servlet.ServletOutputStream;
 import jakarta.servlet.ServletResponse;
 import jakarta.servlet.ServletResponseWrapper;
@@ -36,6 +37,7 @@ final class CaptureResponse extends HttpServletResponseWrapper {
 
     private final long start = System.nanoTime();
     private final CaptureBuffer body;
+    private final String lineSeparator;
     private CaptureOutputStream stream;
     private ServletOutputStream streamOf;
     private CaptureWriter writer;
@@ -47,20 +49,22 @@ final class CaptureResponse extends HttpServletResponseWrapper {
     private volatile boolean asyncBypass;
     private volatile long end;
 
-    CaptureResponse(HttpServletResponse response, int captureLimit) {
+    CaptureResponse(HttpServletResponse response, int captureLimit, String lineSeparator) {
         super(response);
         this.body = new CaptureBuffer(captureLimit);
+        this.lineSeparator = lineSeparator;
     }
 
     /**
      * Wraps the response when a target chosen for this request compares answers, and tells
      * {@code pending} where to get the capture; otherwise returns {@code null} and costs nothing.
      */
-    static CaptureResponse forComparison(ServletResponse response, PendingMirror pending) {
+    static CaptureResponse forComparison(ServletResponse response, PendingMirror pending, ServletContext context) {
         if (!pending.compares() || !(response instanceof HttpServletResponse http)) {
             return null;
         }
-        CaptureResponse capture = new CaptureResponse(http, pending.responseCaptureLimit());
+        CaptureResponse capture = new CaptureResponse(http, pending.responseCaptureLimit(),
+                ContainerTraits.writerLineSeparator(context));
         pending.comparePrimary(capture::primaryResponse);
         return capture;
     }
@@ -81,7 +85,7 @@ final class CaptureResponse extends HttpServletResponseWrapper {
     public PrintWriter getWriter() throws IOException {
         PrintWriter out = super.getWriter();
         if (out != writerOf) {
-            writer = new CaptureWriter(out, charset(), body);
+            writer = new CaptureWriter(out, charset(), body, lineSeparator);
             writerOf = out;
         }
         outputTaken = true;

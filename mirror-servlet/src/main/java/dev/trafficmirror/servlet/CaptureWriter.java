@@ -19,10 +19,19 @@ import java.nio.charset.CodingErrorAction;
 final class CaptureWriter extends PrintWriter {
 
     private final PrintWriter container;
+    private final String lineSeparator;
 
-    CaptureWriter(PrintWriter container, Charset charset, CaptureBuffer capture) {
+    /** @param lineSeparator what the container's own {@code println()} writes */
+    CaptureWriter(PrintWriter container, Charset charset, CaptureBuffer capture, String lineSeparator) {
         super(new Tee(container, charset, capture), false);
         this.container = container;
+        this.lineSeparator = lineSeparator;
+    }
+
+    /** Ends the line as the container's writer does; every other {@code println} ends with this one. */
+    @Override
+    public void println() {
+        write(lineSeparator);
     }
 
     /** The container's writer keeps its own error state; ours never has one of its own. */

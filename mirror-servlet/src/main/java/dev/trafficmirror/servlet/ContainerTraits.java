@@ -102,6 +102,15 @@ final class ContainerTraits {
         }
     }
 
+    /**
+     * What the container's writer writes for {@code println()}: Undertow's writes CRLF; Jetty's and
+     * Tomcat's, like {@link java.io.PrintWriter}, the platform's line separator. Elsewhere: the
+     * platform's.
+     */
+    static String writerLineSeparator(ServletContext context) {
+        return serverInfo(context).startsWith("Undertow") ? "\r\n" : System.lineSeparator();
+    }
+
     private static boolean isTomcat(ServletContext context) {
         return serverInfo(context).startsWith("Apache Tomcat/");
     }

@@ -121,7 +121,7 @@ public final class MirrorFilter implements Filter {
             return;
         }
         // Only when a chosen target compares answers (null otherwise): the capture costs a copy.
-        CaptureResponse capture = CaptureResponse.forComparison(response, pending);
+        CaptureResponse capture = CaptureResponse.forComparison(response, pending, request.getServletContext());
         ServletResponse answer = capture == null ? response : capture;
         if (!pending.needsBody()) {
             headersOnly(request, answer, chain, pending, capture);

@@ -6,6 +6,7 @@ import jakarta.servlet.ServletContext;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.ServletRequest;
 import jakarta.servlet.ServletResponse;
+import jakarta.servlet.ServletResponseWrapper;
 
 /**
  * The container's async context as the application sees it after {@code startAsync()}: identical,
@@ -16,10 +17,16 @@ final class TeeAsyncContext implements AsyncContext {
 
     private final AsyncContext context;
     private final TeeRequest request;
+    private final ServletResponse original;
 
-    TeeAsyncContext(AsyncContext context, TeeRequest request) {
+    /**
+     * @param original the response the container gave the filter: the one the context holds
+     *     without the filter
+     */
+    TeeAsyncContext(AsyncContext context, TeeRequest request, ServletResponse original) {
         this.context = context;
         this.request = request;
+        this.original = original;
     }
 
     TeeRequest request() {
@@ -36,9 +43,24 @@ final class TeeAsyncContext implements AsyncContext {
         return context.getResponse();
     }
 
+    /**
+     * As without the filter. Undertow's {@code startAsync()} holds the request and response the
+     * filter chain passed on, the tee (and the capture, when comparing) where the application's
+     * container would hold its originals: that counts as holding the originals.
+     */
     @Override
     public boolean hasOriginalRequestAndResponse() {
-        return context.hasOriginalRequestAndResponse();
+        return context.hasOriginalRequestAndResponse()
+                || context.getRequest() == request && unwrapped(context.getResponse()) == original;
+    }
+
+    /** The response under the filter's own wrappers. */
+    private static ServletResponse unwrapped(ServletResponse response) {
+        ServletResponse at = response;
+        while (at instanceof CaptureResponse || at instanceof InputClosingResponse) {
+            at = ((ServletResponseWrapper) at).getResponse();
+        }
+        return at;
     }
 
     @Override

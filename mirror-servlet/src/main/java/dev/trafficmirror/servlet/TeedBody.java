@@ -259,7 +259,7 @@ final class TeedBody {
         synchronized (this) {
             if (asyncContext != context || asyncView == null || asyncView.request() != view) {
                 asyncContext = context;
-                asyncView = new TeeAsyncContext(context, view);
+                asyncView = new TeeAsyncContext(context, view, response);
             }
             return asyncView;
         }

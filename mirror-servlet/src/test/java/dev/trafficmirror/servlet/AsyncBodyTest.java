@@ -80,8 +80,13 @@ class AsyncBodyTest {
         app.awaitOneMore(before, Reason.NONE);
     }
 
+    /**
+     * Not on Undertow: there isFinished() turns true only once a read has returned -1, so an
+     * application that never reads past the last byte never sees the end, with the filter or
+     * without it.
+     */
     @ParameterizedTest
-    @EnumSource(ServletContainer.Kind.class)
+    @EnumSource(value = ServletContainer.Kind.class, names = {"JETTY", "TOMCAT"})
     void shouldSeeTheEndOfAChunkedBodyWhenTheApplicationNeverReadsPastIt(ServletContainer.Kind kind) throws Exception {
         SideBySide app = apps.of(kind);
         Map<Reason, Double> before = app.counts();

@@ -26,8 +26,13 @@ class BodyMemoryTest {
         apps.close();
     }
 
+    /**
+     * Not on Undertow, whose defaults (Spring Boot's too) stop a chunked upload of this size after a
+     * few megabytes, with the filter or without it; the tee's growth and bound are the same code on
+     * every container (BodyTeeTest, TeeBudgetTest).
+     */
     @ParameterizedTest
-    @EnumSource(ServletContainer.Kind.class)
+    @EnumSource(value = ServletContainer.Kind.class, names = {"JETTY", "TOMCAT"})
     void shouldNeverHoldMoreThanTheCapWhileAHundredMegabytesStreamThrough(ServletContainer.Kind kind) throws Exception {
         SideBySide app = apps.of(kind);
         Map<Reason, Double> before = app.counts();

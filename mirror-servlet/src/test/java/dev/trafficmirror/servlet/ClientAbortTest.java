@@ -69,7 +69,11 @@ class ClientAbortTest {
         String plain = reportOf(plainId);
         String mirrored = reportOf(id);
         assertThat(mirrored).contains("tee-capacity=0\n");
-        assertThat(mirrored.replace("tee-capacity=0\n", "")).isEqualTo(plain).contains("read=" + SENT.length);
+        assertThat(mirrored.replace("tee-capacity=0\n", "")).isEqualTo(plain);
+        if (kind != ServletContainer.Kind.UNDERTOW || !chunked) {
+            // Undertow hands a chunked body's last bytes before an abort to no one, filter or not.
+            assertThat(mirrored).contains("read=" + SENT.length);
+        }
         app.awaitOneMore(before, Reason.CLIENT_ABORTED);
         assertThat(app.find(id)).isEmpty();
     }

@@ -54,6 +54,13 @@ class FormAndMultipartTest {
         for (String contentType : List.of(FORM + "; charset=UTF-8", FORM, "Application/X-WWW-Form-Urlencoded ;charset=utf-8")) {
             Map<Reason, Double> before = app.counts();
             double rebuiltBefore = app.rebuilt("form");
+            if (kind == ServletContainer.Kind.UNDERTOW && !contentType.startsWith(FORM)) {
+                // Undertow parses only the media type written in lower case: the body stays to be read.
+                SideBySide.Answers unparsed = app.send(id -> form(id, "POST", "/params?a=q1", contentType)).same();
+                assertThat(unparsed.mirrored().text()).doesNotContain("param b=");
+                assertThat(app.copy(unparsed.id()).bodyBytes()).isEqualTo(FORM_BODY.getBytes(StandardCharsets.US_ASCII));
+                continue;
+            }
 
             SideBySide.Answers answers = app.send(id -> form(id, "POST", "/params?a=q1&z=%C3%A9&a=q2", contentType))
                     .same();
@@ -68,7 +75,11 @@ class FormAndMultipartTest {
         }
     }
 
-    /** Forms as browsers, OkHttp and Spring's clients write them, and as curl --data-urlencode does. */
+    /**
+     * Forms as browsers, OkHttp and Spring's clients write them, and as curl --data-urlencode does:
+     * byte for byte, except on Undertow, whose parameters come in no particular order: there the
+     * copy parses into the same parameters.
+     */
     @ParameterizedTest
     @EnumSource(ServletContainer.Kind.class)
     void shouldRebuildTheExactBytesOfTheFormsClientsWrite(ServletContainer.Kind kind) throws Exception {
@@ -85,7 +96,8 @@ class FormAndMultipartTest {
             SideBySide.Answers answers = app.send(id -> form(id, "POST", "/params?source=web", FORM + "; charset=UTF-8")
                     .body(body)).same();
 
-            assertThat(new String(app.copy(answers.id()).bodyBytes(), StandardCharsets.US_ASCII)).isEqualTo(body);
+            assertExactOrInAnyOrder(kind, app, answers, form(SideBySide.newId(), "POST", "/params?source=web",
+                    FORM + "; charset=UTF-8").body(body), body);
             app.awaitOneMore(before, Reason.NONE);
         }
     }
@@ -115,7 +127,19 @@ class FormAndMultipartTest {
         // Tomcat decodes ISO-8859-1, Jetty UTF-8: read with the other charset, the copy would differ.
         String body = "name=Fran%C3%A7ois&city=K%C3%B6ln";
         SideBySide.Answers answers = app.send(id -> form(id, "POST", "/params", FORM).body(body)).same();
-        assertThat(new String(app.copy(answers.id()).bodyBytes(), StandardCharsets.US_ASCII)).isEqualTo(body);
+        assertExactOrInAnyOrder(kind, app, answers, form(SideBySide.newId(), "POST", "/params", FORM).body(body), body);
+    }
+
+    /** The copy is {@code body}; on Undertow, whose parameters have no order, a body parsed the same. */
+    private static void assertExactOrInAnyOrder(ServletContainer.Kind kind, SideBySide app, SideBySide.Answers answers,
+            RawHttp.Request original, String body) throws Exception {
+        MirrorRequest copy = assertParsesLikeTheOriginal(app, answers, original);
+        if (kind == ServletContainer.Kind.UNDERTOW) {
+            assertThat(new String(copy.bodyBytes(), StandardCharsets.US_ASCII).split("&"))
+                    .containsExactlyInAnyOrder(body.split("&"));
+        } else {
+            assertThat(new String(copy.bodyBytes(), StandardCharsets.US_ASCII)).isEqualTo(body);
+        }
     }
 
     @ParameterizedTest
@@ -262,6 +286,14 @@ class FormAndMultipartTest {
                 .header("Content-Type", "multipart/form-data; boundary=" + BOUNDARY).body(body);
     }
 
+    /**
+     * Undertow parses multipart bodies from the request's stream as the filter chain passed it, the
+     * tee: the copy carries the bytes themselves, and nothing needs rebuilding.
+     */
+    private static boolean readsPartsThroughTheTee(ServletContainer.Kind kind) {
+        return kind == ServletContainer.Kind.UNDERTOW;
+    }
+
     @ParameterizedTest
     @EnumSource(ServletContainer.Kind.class)
     void shouldRebuildTheExactBodyFromTheParts(ServletContainer.Kind kind) throws Exception {
@@ -276,7 +308,7 @@ class FormAndMultipartTest {
             assertThat(answers.mirrored().text()).contains("text");
             assertThat(app.copy(answers.id()).bodyBytes()).isEqualTo(body);
             app.awaitOneMore(before, Reason.NONE);
-            assertThat(app.rebuilt("multipart") - rebuiltBefore).isEqualTo(1);
+            assertThat(app.rebuilt("multipart") - rebuiltBefore).isEqualTo(readsPartsThroughTheTee(kind) ? 0 : 1);
         }
     }
 
@@ -314,8 +346,14 @@ class FormAndMultipartTest {
         SideBySide.Answers answers = app.send(id -> multipart(id, "/parts", body).header("Content-Type", contentType))
                 .same();
 
-        assertThat(answers.mirrored().text()).contains("part file file=caf\\ufffd.txt");
         MirrorRequest copy = app.copy(answers.id());
+        if (readsPartsThroughTheTee(kind)) {
+            // Undertow decodes part headers with the request's charset.
+            assertThat(answers.mirrored().text()).contains("part file file=caf\\u00e9.txt");
+            assertThat(copy.bodyBytes()).isEqualTo(body);
+            return;
+        }
+        assertThat(answers.mirrored().text()).contains("part file file=caf\\ufffd.txt");
         assertThat(copy.bodyBytes()).isNotEqualTo(body);
         RawHttp.Response replayed = multipart(SideBySide.newId(), "/parts", copy.bodyBytes())
                 .header("Content-Type", contentType).send(app.plain.port());
@@ -342,6 +380,10 @@ class FormAndMultipartTest {
         SideBySide.Answers answers = app.send(id -> multipart(id, "/parts", unusual)).same();
 
         MirrorRequest copy = app.copy(answers.id());
+        if (readsPartsThroughTheTee(kind)) {
+            assertThat(copy.bodyBytes()).isEqualTo(unusual);
+            return;
+        }
         assertThat(copy.bodyBytes()).isNotEqualTo(unusual);
         assertThat(copy.header("Content-Type")).isEqualTo("multipart/form-data; boundary=" + BOUNDARY);
         RawHttp.Response replayed = multipart(SideBySide.newId(), "/parts", copy.bodyBytes()).send(app.plain.port());
@@ -408,7 +450,7 @@ class FormAndMultipartTest {
         SideBySide.Answers answers = app.send(id -> multipart(id, "/parts", truncated)).same();
 
         assertThat(answers.mirrored().text()).startsWith("failed=");
-        app.awaitOneMore(before, Reason.BODY_CONSUMED);
+        app.awaitOneMore(before, readsPartsThroughTheTee(kind) ? Reason.NONE : Reason.BODY_CONSUMED);
     }
 
     /** Writes multipart bodies part by part, the canonical way. */

@@ -128,7 +128,10 @@ class HostileRequestTest {
         int considered = 0;
         int mirrored = 0;
 
-        for (Case hostile : cases()) {
+        for (Case listed : cases()) {
+            // Undertow ends a header line at a bare CR: the application sees no CR, and neither does the copy.
+            Case hostile = kind == ServletContainer.Kind.UNDERTOW && listed.head.startsWith("GET /cr ")
+                    ? Case.mirroredTo(listed.head, "/v2/cr") : listed;
             String what = kind + " " + hostile.head.substring(0, Math.min(60, hostile.head.indexOf('\r')));
             RawHttp.Response expected = RawHttp.exchange(without.port(), hostile.head, new byte[0]);
             int before = reachedFilter.get();

@@ -112,18 +112,24 @@ class ResponseCaptureTest {
         }
 
         await().untilAsserted(() -> assertThat(compared).containsOnlyKeys(ScenarioServlet.SCENARIOS));
-        Map<String, ComparisonResult> notComparable = Map.of(
+        Map<String, ComparisonResult> notComparable = new java.util.HashMap<>(Map.of(
                 "/large", ComparisonResult.NOT_COMPARABLE,
                 "/print-non-ascii", ComparisonResult.NOT_COMPARABLE,
                 "/async-context-response", ComparisonResult.NOT_COMPARABLE,
-                "/throw", ComparisonResult.NOT_COMPARABLE);
+                "/throw", ComparisonResult.NOT_COMPARABLE));
+        if (kind == ServletContainer.Kind.UNDERTOW) {
+            // Undertow's startAsync() holds the response the filter passed on, the capture: it sees the answer.
+            notComparable.remove("/async-context-response");
+        }
         for (String scenario : ScenarioServlet.SCENARIOS) {
             Comparison comparison = compared.get(scenario);
             assertThat(comparison.result()).as("%s %s: %s", kind, scenario, comparison)
                     .isEqualTo(notComparable.getOrDefault(scenario, ComparisonResult.MATCH));
         }
         assertThat(compared.get("/large").note()).contains("larger than the capture limit (65536 bytes)");
-        assertThat(compared.get("/async-context-response").note()).contains("AsyncContext.getResponse()");
+        if (kind != ServletContainer.Kind.UNDERTOW) {
+            assertThat(compared.get("/async-context-response").note()).contains("AsyncContext.getResponse()");
+        }
         assertThat(compared.get("/throw").note()).contains("the application threw");
         assertThat(compared.get("/send-error").note()).contains("sendError");
         assertThat(compared.get("/json").primaryLatency()).isPositive();

@@ -4,7 +4,14 @@ import jakarta.servlet.DispatcherType;
 import jakarta.servlet.Filter;
 import jakarta.servlet.MultipartConfigElement;
 import jakarta.servlet.http.HttpServlet;
+import io.undertow.Undertow;
+import io.undertow.servlet.Servlets;
+import io.undertow.servlet.api.DeploymentInfo;
+import io.undertow.servlet.api.DeploymentManager;
+import io.undertow.servlet.api.ServletInfo;
+import io.undertow.servlet.util.ImmediateInstanceFactory;
 import java.io.File;
+import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.util.EnumSet;
 import org.apache.catalina.Context;
@@ -33,16 +40,24 @@ interface ServletContainer extends AutoCloseable {
     @Override
     void close() throws Exception;
 
-    /** The containers every servlet test runs on. */
+    /**
+     * The containers every servlet test runs on: Jetty 12 and Tomcat (10.1, the version Spring Boot
+     * 3.5 brings; Tomcat 11 runs in mirror-spring-boot4-tests), and Undertow 2.3, for the Spring Boot
+     * 3.5 applications that run on it (Spring Boot 4 no longer supports it).
+     */
     enum Kind {
-        JETTY, TOMCAT;
+        JETTY, TOMCAT, UNDERTOW;
 
         ServletContainer start(Filter filter, HttpServlet servlet) throws Exception {
             return start(Deployment.of(servlet).filter(filter));
         }
 
         ServletContainer start(Deployment deployment) throws Exception {
-            return this == JETTY ? jetty(deployment) : tomcat(deployment);
+            return switch (this) {
+                case JETTY -> jetty(deployment);
+                case TOMCAT -> tomcat(deployment);
+                case UNDERTOW -> undertow(deployment);
+            };
         }
     }
 
@@ -182,6 +197,54 @@ interface ServletContainer extends AutoCloseable {
             @Override
             public String toString() {
                 return "Tomcat";
+            }
+        };
+    }
+
+    static ServletContainer undertow(Deployment deployment) throws Exception {
+        DeploymentInfo info = Servlets.deployment().setClassLoader(ServletContainer.class.getClassLoader())
+                .setContextPath("/").setDeploymentName("app");
+        ServletInfo servlet = Servlets.servlet("app", deployment.servlet().getClass(),
+                new ImmediateInstanceFactory<>(deployment.servlet())).addMapping("/*").setAsyncSupported(true);
+        if (deployment.multipart() != null) {
+            servlet.setMultipartConfig(deployment.multipart());
+        }
+        info.addServlet(servlet);
+        if (deployment.filter() != null) {
+            info.addFilter(Servlets.filter("mirror", deployment.filter().getClass(),
+                    new ImmediateInstanceFactory<>(deployment.filter())).setAsyncSupported(true));
+            for (DispatcherType type : deployment.dispatches()) {
+                info.addFilterUrlMapping("mirror", "/*", type);
+            }
+        }
+        if (deployment.errorPage() != null) {
+            info.addErrorPage(new io.undertow.servlet.api.ErrorPage(deployment.errorPage(), deployment.errorStatus()));
+        }
+        if (deployment.requestEncoding() != null) {
+            info.setDefaultRequestEncoding(deployment.requestEncoding());
+        }
+        DeploymentManager manager = Servlets.newContainer().addDeployment(info);
+        manager.deploy();
+        Undertow server = Undertow.builder().addHttpListener(0, "127.0.0.1").setWorkerThreads(64)
+                .setHandler(manager.start()).build();
+        server.start();
+        int port = ((InetSocketAddress) server.getListenerInfo().get(0).getAddress()).getPort();
+        return new ServletContainer() {
+            @Override
+            public int port() {
+                return port;
+            }
+
+            @Override
+            public void close() throws Exception {
+                server.stop();
+                manager.stop();
+                manager.undeploy();
+            }
+
+            @Override
+            public String toString() {
+                return "Undertow";
             }
         };
     }
