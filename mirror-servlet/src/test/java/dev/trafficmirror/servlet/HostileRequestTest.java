@@ -55,6 +55,25 @@ class HostileRequestTest {
         }
     }
 
+    /**
+     * What Undertow lets through that Jetty and Tomcat refuse, mirrored as the application got it:
+     * a bare CR ends a header line there (the application gets X-N: a and X-Injected: 1, and the
+     * copy the same, no CR), and a 9000-byte request line or header is within its limits (and the
+     * copy's).
+     */
+    private static Case onUndertow(Case listed) {
+        if (listed.head.startsWith("GET /cr ")) {
+            return Case.mirroredTo(listed.head, "/v2/cr", "a");
+        }
+        if (listed.head.startsWith("GET /aaaa")) {
+            return Case.mirroredTo(listed.head, "/v2/" + "a".repeat(9000));
+        }
+        if (listed.head.startsWith("GET /long-header ")) {
+            return Case.mirroredTo(listed.head, "/v2/long-header", "a".repeat(9000));
+        }
+        return listed;
+    }
+
     @BeforeEach
     void startServers() throws Exception {
         Dispatcher answer = ShadowAnswers.ok();
@@ -129,9 +148,8 @@ class HostileRequestTest {
         int mirrored = 0;
 
         for (Case listed : cases()) {
-            // Undertow ends a header line at a bare CR: the application sees no CR, and neither does the copy.
-            Case hostile = kind == ServletContainer.Kind.UNDERTOW && listed.head.startsWith("GET /cr ")
-                    ? Case.mirroredTo(listed.head, "/v2/cr") : listed;
+            boolean splitAtCr = kind == ServletContainer.Kind.UNDERTOW && listed.head.startsWith("GET /cr ");
+            Case hostile = kind == ServletContainer.Kind.UNDERTOW ? onUndertow(listed) : listed;
             String what = kind + " " + hostile.head.substring(0, Math.min(60, hostile.head.indexOf('\r')));
             RawHttp.Response expected = RawHttp.exchange(without.port(), hostile.head, new byte[0]);
             int before = reachedFilter.get();
@@ -154,7 +172,7 @@ class HostileRequestTest {
                 assertThat(copy).as(what).isNotNull();
                 assertThat(copy.getTarget()).as(what).isEqualTo(hostile.expectedTarget);
                 assertThat(copy.getHeaders().get("Host")).as(what).isEqualTo(shadow.getHostName() + ":" + shadow.getPort());
-                assertThat(copy.getHeaders().get("X-Injected")).as(what).isNull();
+                assertThat(copy.getHeaders().get("X-Injected")).as(what).isEqualTo(splitAtCr ? "1" : null);
                 assertThat(copy.getHeaders().get("X-N")).as(what).isEqualTo(hostile.expectedHeader);
                 mirrored++;
             }
