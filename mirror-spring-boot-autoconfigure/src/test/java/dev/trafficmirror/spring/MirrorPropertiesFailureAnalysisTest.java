@@ -61,6 +61,11 @@ class MirrorPropertiesFailureAnalysisTest {
                                 + " patterns starting with /"),
                 Arguments.of(new String[] {"--mirror.exclude-paths=/api/admin**"},
                         "mirror.exclude-paths", "** must be a whole segment; accepts Ant-style path patterns"),
+                Arguments.of(new String[] {"--mirror.exclude-paths=/pay/{id:\\d+}/capture"},
+                        "mirror.exclude-paths", "path pattern '/pay/{id:\\d+}/capture': {id:\\d+} is a regular"
+                                + " expression, which path patterns do not support; use {id} for any one segment"),
+                Arguments.of(new String[] {"--mirror.include-paths=/pay/{id/capture"},
+                        "mirror.include-paths", "path pattern '/pay/{id/capture' has an unbalanced brace"),
                 Arguments.of(new String[] {"--mirror.targets[0].url=http://a", "--mirror.targets[0].exclude-paths=admin"},
                         "mirror.targets[0].exclude-paths", "path pattern 'admin' must start with /"),
                 Arguments.of(new String[] {"--mirror.methods=GET,GTE"},

@@ -153,7 +153,7 @@ class MirrorRoutingPropertiesTest {
                         "spring.mvc.servlet.path=/web", "management.endpoints.web.base-path=ops/")
                 .run(context -> {
                     Mirror mirror = context.getBean(Mirror.class);
-                    mirror.submit(request("GET", "/shop/web/ops/health"));
+                    mirror.submit(MirrorRequest.builder("GET", "/shop/web/ops/health").contextPath("/shop").build());
                     mirror.submit(request("GET", "/actuator/health"));
 
                     assertThat(recorded.await(1, WAIT)).extracting(copy -> copy.request().path())
