@@ -83,7 +83,7 @@ public final class Mirror implements AutoCloseable {
                     inFlight, new TargetMeters(registry, target.name()), builder.breaker);
             Sampling sampling = target.sampling().orElseGet(() -> Objects.requireNonNull(builder.sampling.get(), "sampling"));
             routes.add(new TargetRoute(target, lane, sampling, target.percentage().orElse(builder.percentage),
-                    builder.headers));
+                    builder.headers, builder.trace));
         }
         List<MirrorTarget> comparing = builder.targets.stream().filter(MirrorTarget::compares).toList();
         ComparisonEngine comparisons = comparing.isEmpty() ? null
@@ -222,6 +222,7 @@ public final class Mirror implements AutoCloseable {
         private Supplier<? extends Sampling> sampling = Sampling::random;
         private Predicate<MirrorRequest> condition;
         private HeaderRules headers = HeaderRules.defaults();
+        private TracePropagation trace = TracePropagation.UNSAMPLED;
         private long maxBodySize = 1 << 20;
         private Duration connectTimeout = Duration.ofSeconds(1);
         private Duration timeout = Duration.ofSeconds(5);
@@ -282,6 +283,16 @@ public final class Mirror implements AutoCloseable {
          */
         public Builder headers(HeaderRules rules) {
             this.headers = Objects.requireNonNull(rules, "headers");
+            return this;
+        }
+
+        /**
+         * What copies do with the request's trace context; default {@link TracePropagation#UNSAMPLED}:
+         * the same trace id, a span of their own, not sampled, so that the shadow's work never shows
+         * in production traces as production work. Header rules run after it.
+         */
+        public Builder trace(TracePropagation propagation) {
+            this.trace = Objects.requireNonNull(propagation, "trace");
             return this;
         }
 

@@ -149,6 +149,7 @@ public final class MirrorBuilderConfigurer {
             accepted("queue-capacity", () -> builder.queueCapacity(p.getQueueCapacity()),
                     "must be 0 or more, was " + p.getQueueCapacity());
             circuitBreaker(p.getCircuitBreaker());
+            accepted("trace", () -> builder.trace(p.getTrace()), "must be unsampled, strip or propagate");
             builder.comparison(compareOptions().build());
             Supplier<Sampling> sampling = sampling("sampling.", p.getSampling());
             if (sampling != null) {

@@ -2,6 +2,7 @@ package dev.trafficmirror.spring;
 
 import dev.trafficmirror.core.HeaderRules;
 import dev.trafficmirror.core.Mirror;
+import dev.trafficmirror.core.TracePropagation;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -95,6 +96,14 @@ public class MirrorProperties extends RequestSelectionProperties implements Vali
      * counted as shutdown.
      */
     private Duration drainTimeout = Duration.ofSeconds(5);
+
+    /**
+     * What copies do with the request's trace context (W3C traceparent, B3, Jaeger, Datadog, X-Ray,
+     * Google Cloud): unsampled (the same trace id, a span of their own, not sampled: the shadow's work
+     * never shows in production traces as production work), strip (no trace headers) or propagate
+     * (as received: the shadow joins the trace). Header rules run after it.
+     */
+    private TracePropagation trace = TracePropagation.UNSAMPLED;
 
     /**
      * Whether Actuator's endpoints are kept out of the mirror when they are served on the
@@ -212,6 +221,14 @@ public class MirrorProperties extends RequestSelectionProperties implements Vali
         this.drainTimeout = drainTimeout;
     }
 
+    public TracePropagation getTrace() {
+        return trace;
+    }
+
+    public void setTrace(TracePropagation trace) {
+        this.trace = trace;
+    }
+
     public boolean isExcludeManagementEndpoints() {
         return excludeManagementEndpoints;
     }
@@ -265,6 +282,7 @@ public class MirrorProperties extends RequestSelectionProperties implements Vali
         view.put("targets", targets.stream().map(TargetProperties::describe).toList());
         describeSelection(view, true);
         view.put("exclude-management-endpoints", excludeManagementEndpoints);
+        view.put("trace", String.valueOf(trace).toLowerCase(Locale.ROOT));
         view.put("sampling", sampling.describe());
         view.put("headers", headers.describe(HostMode.TARGET));
         view.put("max-body-size", String.valueOf(maxBodySize));

@@ -88,6 +88,27 @@ class MirrorRoutingPropertiesTest {
     }
 
     @Test
+    void shouldTakeCopiesOutOfTheSampledTraceUnlessToldOtherwise() {
+        String traceparent = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01";
+        for (String mode : new String[] {"", "unsampled", "strip", "propagate"}) {
+            recorded.clear();
+            recording.withPropertyValues("mirror.target=http://shadow", mode.isEmpty() ? "mirror.enabled=true"
+                            : "mirror.trace=" + mode)
+                    .run(context -> {
+                        context.getBean(Mirror.class).submit(MirrorRequest.builder("GET", "/")
+                                .header("traceparent", traceparent).build());
+                        String copied = recorded.await(1, WAIT).get(0).request().header("traceparent");
+                        switch (mode) {
+                            case "strip" -> assertThat(copied).isNull();
+                            case "propagate" -> assertThat(copied).isEqualTo(traceparent);
+                            default -> assertThat(copied).as(mode)
+                                    .matches("00-4bf92f3577b34da6a3ce929d0e0e4736-[0-9a-f]{16}-00");
+                        }
+                    });
+        }
+    }
+
+    @Test
     void shouldMirrorOnlyIncludedPathsAndMethodsThatAreNotExcluded() {
         recording.withPropertyValues("mirror.target=http://shadow", "mirror.include-paths=/api/**,/health",
                         "mirror.exclude-paths=/api/admin/**", "mirror.methods=get,POST")
