@@ -88,6 +88,14 @@ class MirrorRoutingPropertiesTest {
     }
 
     @Test
+    void shouldStartWithTargetHostsUsersReallyHave() {
+        recording.withPropertyValues("mirror.targets[0].url=http://shadow_v2:19092", "mirror.targets[1].url=http://[::1]:9080",
+                        "mirror.targets[2].url=http://shadow.internal.:9080/v2")
+                .run(context -> assertThat(context.getBean(Mirror.class).targets()).extracting(MirrorTarget::name)
+                        .containsExactly("shadow_v2:19092", "[::1]:9080", "shadow.internal.:9080"));
+    }
+
+    @Test
     void shouldTakeCopiesOutOfTheSampledTraceUnlessToldOtherwise() {
         String traceparent = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01";
         for (String mode : new String[] {"", "unsampled", "strip", "propagate"}) {
