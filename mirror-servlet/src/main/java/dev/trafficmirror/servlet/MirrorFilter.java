@@ -56,10 +56,8 @@ public final class MirrorFilter implements Filter {
      */
     public MirrorFilter(Mirror mirror) {
         this.mirror = Objects.requireNonNull(mirror, "mirror").integration();
-        this.rebuilt = Counter.builder("mirror.body.rebuilt")
-                .description("Mirrored bodies rebuilt from what the container parsed (multipart parts)")
-                .tag("type", "multipart")
-                .register(this.mirror.meterRegistry());
+        this.rebuilt = this.mirror.counter("mirror.body.rebuilt",
+                "Mirrored bodies rebuilt from what the container parsed (multipart parts)", "type", "multipart");
     }
 
     @Override

@@ -135,6 +135,7 @@ public final class MirrorBuilderConfigurer {
 
         void run() {
             MirrorProperties p = properties;
+            accepted("name", () -> builder.name(p.getName()), "must not be blank: it is the mirror tag of every meter");
             accepted("percentage", () -> builder.percentage(p.getPercentage()),
                     "must be between 0 and 100 (decimals allowed), was " + p.getPercentage());
             size("max-body-size", p.getMaxBodySize(), builder::maxBodySize);

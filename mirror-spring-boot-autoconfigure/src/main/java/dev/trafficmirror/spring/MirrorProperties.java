@@ -34,6 +34,12 @@ public class MirrorProperties extends RequestSelectionProperties implements Vali
     private boolean enabled = true;
 
     /**
+     * Name of the mirror: the 'mirror' tag of every meter it registers, which keeps two mirrors in
+     * one meter registry apart.
+     */
+    private String name = "default";
+
+    /**
      * Base URL of the shadow that receives the copies, e.g. http://reviews-v2:9080: http or https,
      * a host, an optional port and base path, no user info, query or fragment. The target is named
      * after its host and port. Use 'targets' to name it or to add more.
@@ -130,6 +136,14 @@ public class MirrorProperties extends RequestSelectionProperties implements Vali
 
     public void setEnabled(boolean enabled) {
         this.enabled = enabled;
+    }
+
+    public String getName() {
+        return name;
+    }
+
+    public void setName(String name) {
+        this.name = name;
     }
 
     public String getTarget() {
@@ -275,6 +289,7 @@ public class MirrorProperties extends RequestSelectionProperties implements Vali
     Map<String, Object> describe() {
         Map<String, Object> view = new LinkedHashMap<>();
         view.put("enabled", enabled);
+        view.put("name", name);
         if (target != null) {
             view.put("target", target);
         }

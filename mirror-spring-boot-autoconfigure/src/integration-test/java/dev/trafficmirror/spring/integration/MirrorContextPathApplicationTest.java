@@ -28,6 +28,7 @@ import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RestController;
 
 /**
@@ -98,12 +99,12 @@ class MirrorContextPathApplicationTest {
     static class PaymentsApp {
 
         @PostMapping("/pay/{id}/capture")
-        String capture(@PathVariable String id) {
+        String capture(@PathVariable String id, @RequestBody String body) {
             return "captured " + id;
         }
 
         @PostMapping("/pay/{id}/refund")
-        String refund(@PathVariable String id) {
+        String refund(@PathVariable String id, @RequestBody String body) {
             return "refunded " + id;
         }
     }
