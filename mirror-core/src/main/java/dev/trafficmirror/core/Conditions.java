@@ -34,13 +34,18 @@ public final class Conditions {
     }
 
     /**
-     * Requests whose path matches any of the Ant-style patterns: {@code ?} is one character,
-     * {@code *} anything within a segment, {@code **} any number of segments
-     * (<code>/api/**</code>, <code>/users/*&#47;orders</code>). The path matched is the full request path
-     * (context path included), percent-decoded, without path parameters ({@code ;jsessionid=...})
-     * and with repeated slashes collapsed, so that an encoded spelling cannot slip past a pattern.
+     * Requests whose path matches any of the patterns, written as Spring users write them:
+     * {@code ?} is one character, {@code *} anything within a segment, {@code {name}} one segment
+     * or part of one ({@code /pay/{id}/capture}), {@code **} any number of segments, and
+     * {@code {*rest}}, as the last segment, the rest of the path (<code>/api/**</code>,
+     * <code>/users/*&#47;orders</code>). The path matched is the path within the application: after
+     * the context path ({@link MirrorRequest#contextPath()}), as Spring MVC's mappings see it;
+     * percent-decoded, without path parameters ({@code ;jsessionid=...}) and with repeated slashes
+     * collapsed, so that an encoded spelling cannot slip past a pattern.
      *
-     * @throws IllegalArgumentException if there is no pattern or one does not start with {@code /}
+     * @throws IllegalArgumentException if there is no pattern, or one does not start with {@code /}
+     *     or uses syntax that cannot be honoured exactly (a regular expression {@code {id:\d+}}, an
+     *     unbalanced brace), saying which
      */
     public static Predicate<MirrorRequest> requestTo(String... patterns) {
         List<AntPattern> compiled = new ArrayList<>();
@@ -48,7 +53,7 @@ public final class Conditions {
             compiled.add(AntPattern.compile(pattern));
         }
         return named("requestTo" + compiled, request -> {
-            String path = request.decodedPath();
+            String path = request.applicationPath();
             for (AntPattern pattern : compiled) {
                 if (pattern.matches(path)) {
                     return true;

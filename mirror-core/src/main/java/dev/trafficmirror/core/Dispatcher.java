@@ -6,7 +6,8 @@ import dev.trafficmirror.core.http.WireSyntax;
 import dev.trafficmirror.core.integration.MirrorIntegration;
 import dev.trafficmirror.core.integration.PendingMirror;
 import dev.trafficmirror.core.integration.PrimaryResponse;
-import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Tags;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -42,7 +43,7 @@ final class Dispatcher implements MirrorIntegration {
     private final int responseCaptureLimit;
     private final InFlight inFlight;
     private final ComparisonEngine comparisons;
-    private final MeterRegistry meterRegistry;
+    private final MirrorMeters meters;
     private final ShadowIo io;
     private final MirrorSink sink;
     /** Whether every target decides without looking at the request (no condition, random or counter sampling). */
@@ -56,7 +57,7 @@ final class Dispatcher implements MirrorIntegration {
      * @param sink the sender of the other targets' copies
      */
     Dispatcher(List<TargetRoute> routes, Predicate<MirrorRequest> condition, long maxBodySize, int responseCaptureLimit,
-            InFlight inFlight, ComparisonEngine comparisons, MeterRegistry meterRegistry, ShadowIo io, MirrorSink sink) {
+            InFlight inFlight, ComparisonEngine comparisons, MirrorMeters meters, ShadowIo io, MirrorSink sink) {
         this.routes = List.copyOf(routes);
         this.lanes = this.routes.stream().map(TargetRoute::lane).toList();
         this.condition = condition;
@@ -64,7 +65,7 @@ final class Dispatcher implements MirrorIntegration {
         this.responseCaptureLimit = responseCaptureLimit;
         this.inFlight = inFlight;
         this.comparisons = comparisons;
-        this.meterRegistry = meterRegistry;
+        this.meters = meters;
         this.io = io;
         this.sink = sink;
         this.decidesWithoutHead = condition == null && this.routes.size() < Long.SIZE
@@ -323,8 +324,8 @@ final class Dispatcher implements MirrorIntegration {
     }
 
     @Override
-    public MeterRegistry meterRegistry() {
-        return meterRegistry;
+    public Counter counter(String name, String description, String... tags) {
+        return meters.counter(name, description, Tags.of(tags));
     }
 
     /**
@@ -350,5 +351,6 @@ final class Dispatcher implements MirrorIntegration {
         }
         sink.close();
         lanes.forEach(TargetLane::close);
+        meters.removeAll();
     }
 }

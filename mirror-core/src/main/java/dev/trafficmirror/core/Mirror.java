@@ -6,17 +6,19 @@ import dev.trafficmirror.core.compare.engine.ComparisonEngine;
 import dev.trafficmirror.core.http.HttpShadowSink;
 import dev.trafficmirror.core.http.ShadowIo;
 import dev.trafficmirror.core.integration.MirrorIntegration;
-import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Metrics;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Objects;
 import java.util.Set;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Mirrors requests to shadow targets without the primary request ever paying for it.
@@ -61,11 +63,19 @@ public final class Mirror implements AutoCloseable {
     /** The header every copy carries; a request that already has it is never mirrored again. */
     public static final String MIRROR_ID_HEADER = "X-Mirror-Id";
 
+    private static final Logger log = LoggerFactory.getLogger(Mirror.class);
+
     private final Dispatcher dispatcher;
+    private final String name;
+    private final long maxBodySize;
+    private final TracePropagation trace;
     private final Duration drainTimeout;
     private final Object closeLock = new Object();
 
     private Mirror(Builder builder) {
+        this.name = builder.name;
+        this.maxBodySize = builder.maxBodySize;
+        this.trace = builder.trace;
         this.drainTimeout = builder.drainTimeout;
         InFlight inFlight = new InFlight(builder.maxBufferedBytes);
         long byIo = builder.sink != null ? 0 : builder.targets.stream().filter(Mirror::travelsByShadowIo).count();
@@ -74,32 +84,48 @@ public final class Mirror implements AutoCloseable {
                 : new HttpShadowSink(builder.connectTimeout, builder.timeout,
                         (int) (builder.maxConcurrent * (builder.targets.size() - byIo)), builder.responseCaptureLimit);
         ShadowIo io = byIo == 0 ? null : new ShadowIo(builder.connectTimeout, builder.timeout, builder.responseCaptureLimit);
-        MeterRegistry registry = builder.meterRegistry;
+        MirrorMeters meters = new MirrorMeters(builder.meterRegistry, builder.name);
         List<TargetRoute> routes = new ArrayList<>();
         for (MirrorTarget target : builder.targets) {
             ShadowIo.Pool pool = io != null && travelsByShadowIo(target)
                     ? io.pool(target, builder.maxConcurrent, builder.queueCapacity) : null;
             TargetLane lane = new TargetLane(target, builder.maxConcurrent, builder.queueCapacity, sink, pool,
-                    inFlight, new TargetMeters(registry, target.name()), builder.breaker);
+                    inFlight, new TargetMeters(meters, target.name()), builder.breaker);
             Sampling sampling = target.sampling().orElseGet(() -> Objects.requireNonNull(builder.sampling.get(), "sampling"));
             routes.add(new TargetRoute(target, lane, sampling, target.percentage().orElse(builder.percentage),
-                    builder.headers));
+                    builder.headers, builder.trace));
         }
         List<MirrorTarget> comparing = builder.targets.stream().filter(MirrorTarget::compares).toList();
         ComparisonEngine comparisons = comparing.isEmpty() ? null
-                : new ComparisonEngine(builder.compareOptions, registry, comparing);
+                : new ComparisonEngine(builder.compareOptions, meters, comparing);
         this.dispatcher = new Dispatcher(routes, builder.condition, builder.maxBodySize, builder.responseCaptureLimit,
-                inFlight, comparisons, registry, io, sink);
-        Gauge.builder("mirror.inflight", inFlight, InFlight::copies)
-                .description("Copies accepted and not yet finished (queued or being sent)")
-                .register(registry);
-        Gauge.builder("mirror.buffered", inFlight, InFlight::bufferedBytes)
-                .description("Body bytes held by copies waiting to be sent or being sent")
-                .baseUnit("bytes")
-                .register(registry);
+                inFlight, comparisons, meters, io, sink);
+        meters.gauge(MirrorMeters.IN_FLIGHT, "Copies accepted and not yet finished (queued or being sent)", null,
+                inFlight, InFlight::copies);
+        meters.gauge("mirror.buffered", "Body bytes held by copies waiting to be sent or being sent", "bytes",
+                inFlight, InFlight::bufferedBytes);
         if (io != null) {
             io.start();
         }
+        log.info("{}", this);
+    }
+
+    /**
+     * What the mirror does, in one line, as logged once it is built: its targets with their URLs and
+     * percentages, which compare, the body cap and the trace setting.
+     */
+    @Override
+    public String toString() {
+        StringBuilder text = new StringBuilder("Mirror '").append(name).append("' mirrors to ");
+        List<TargetRoute> routes = dispatcher.routes();
+        for (int i = 0; i < routes.size(); i++) {
+            MirrorTarget target = routes.get(i).target();
+            text.append(i == 0 ? "" : ", ").append(target.name()).append('=').append(target.url()).append(" at ")
+                    .append(routes.get(i).percentage()).append('%')
+                    .append(target.isControl() ? " (control)" : target.compares() ? " (compared)" : "");
+        }
+        return text.append("; request bodies up to ").append(maxBodySize).append(" bytes; trace context ")
+                .append(trace.name().toLowerCase(Locale.ROOT)).toString();
     }
 
     /**
@@ -222,6 +248,7 @@ public final class Mirror implements AutoCloseable {
         private Supplier<? extends Sampling> sampling = Sampling::random;
         private Predicate<MirrorRequest> condition;
         private HeaderRules headers = HeaderRules.defaults();
+        private TracePropagation trace = TracePropagation.UNSAMPLED;
         private long maxBodySize = 1 << 20;
         private Duration connectTimeout = Duration.ofSeconds(1);
         private Duration timeout = Duration.ofSeconds(5);
@@ -233,6 +260,7 @@ public final class Mirror implements AutoCloseable {
         private Duration drainTimeout = Duration.ofSeconds(5);
         private TargetBreaker.Settings breaker = TargetBreaker.Settings.DEFAULT;
         private MeterRegistry meterRegistry = Metrics.globalRegistry;
+        private String name = "default";
         private MirrorSink sink;
 
         private Builder() {
@@ -282,6 +310,16 @@ public final class Mirror implements AutoCloseable {
          */
         public Builder headers(HeaderRules rules) {
             this.headers = Objects.requireNonNull(rules, "headers");
+            return this;
+        }
+
+        /**
+         * What copies do with the request's trace context; default {@link TracePropagation#UNSAMPLED}:
+         * the same trace id, a span of their own, not sampled, so that the shadow's work never shows
+         * in production traces as production work. Header rules run after it.
+         */
+        public Builder trace(TracePropagation propagation) {
+            this.trace = Objects.requireNonNull(propagation, "trace");
             return this;
         }
 
@@ -371,6 +409,21 @@ public final class Mirror implements AutoCloseable {
         /** Turns the circuit breaker off: every copy is attempted, however the previous ones ended. */
         public Builder noCircuitBreaker() {
             this.breaker = TargetBreaker.Settings.OFF;
+            return this;
+        }
+
+        /**
+         * The mirror's name: the {@code mirror} tag of every meter it registers, so that two mirrors in
+         * one registry keep their numbers apart; default {@code default}. Two mirrors of one name may
+         * not share a registry (build fails) until the first is closed, which removes its meters.
+         *
+         * @throws IllegalArgumentException if the name is blank
+         */
+        public Builder name(String mirrorName) {
+            if (mirrorName == null || mirrorName.isBlank()) {
+                throw new IllegalArgumentException("name must not be blank: it is the mirror tag of every meter");
+            }
+            this.name = mirrorName;
             return this;
         }
 

@@ -25,8 +25,9 @@ public final class MirrorRequest {
     private final byte[] body;
     private final String scheme;
     private final String remoteAddress;
+    private final String contextPath;
     /** Computed at most once or twice per request (a benign race on an immutable String). */
-    private String decodedPath;
+    private String applicationPath;
 
     private MirrorRequest(Builder builder, byte[] body) {
         this.method = builder.method;
@@ -36,6 +37,7 @@ public final class MirrorRequest {
         this.body = body;
         this.scheme = builder.scheme;
         this.remoteAddress = builder.remoteAddress;
+        this.contextPath = builder.contextPath;
     }
 
     private MirrorRequest(MirrorRequest head, List<Map.Entry<String, String>> headers, byte[] body) {
@@ -51,6 +53,7 @@ public final class MirrorRequest {
         this.body = body;
         this.scheme = head.scheme;
         this.remoteAddress = head.remoteAddress;
+        this.contextPath = head.contextPath;
     }
 
     /**
@@ -119,6 +122,15 @@ public final class MirrorRequest {
     }
 
     /**
+     * The raw path under which the application is deployed ({@code /shop}), the start of
+     * {@link #path()}; empty when it is deployed at the root. Path conditions match what follows
+     * it, as Spring MVC's mappings do; the copy keeps the whole path.
+     */
+    public String contextPath() {
+        return contextPath;
+    }
+
+    /**
      * This request with the given body. The array is taken over, not copied: it must not be changed
      * afterwards.
      */
@@ -140,16 +152,26 @@ public final class MirrorRequest {
     }
 
     /**
-     * The path as a servlet container maps it (decoded, without path parameters, single slashes):
-     * what path conditions match, so that {@code /%61dmin} or {@code /admin;x} is {@code /admin}.
+     * The path within the application as a servlet container maps it (after the context path,
+     * decoded, without path parameters, single slashes): what path conditions match, so that
+     * {@code /%61dmin} or {@code /admin;x} is {@code /admin}. A path that does not start with its
+     * context path (it always should) is matched whole.
      */
-    String decodedPath() {
-        String decoded = decodedPath;
-        if (decoded == null) {
-            decoded = WireSyntax.decodedPath(path);
-            decodedPath = decoded;
+    String applicationPath() {
+        String within = applicationPath;
+        if (within == null) {
+            within = WireSyntax.decodedPath(path);
+            String context = contextPath.isEmpty() ? "" : WireSyntax.decodedPath(contextPath);
+            if (context.endsWith("/")) {
+                context = context.substring(0, context.length() - 1);
+            }
+            if (!context.isEmpty() && within.startsWith(context)
+                    && (within.length() == context.length() || within.charAt(context.length()) == '/')) {
+                within = within.length() == context.length() ? "/" : within.substring(context.length());
+            }
+            applicationPath = within;
         }
-        return decoded;
+        return within;
     }
 
     /** The body array itself, for senders inside this package; never modified. */
@@ -171,6 +193,7 @@ public final class MirrorRequest {
         private byte[] body = NO_BODY;
         private String scheme = "http";
         private String remoteAddress;
+        private String contextPath = "";
 
         private Builder(String method, String path) {
             this.method = requireText(method, "method");
@@ -206,6 +229,15 @@ public final class MirrorRequest {
         /** The client's address as the primary saw it. */
         public Builder remoteAddress(String address) {
             this.remoteAddress = address;
+            return this;
+        }
+
+        /**
+         * The raw path the application is deployed under, as the servlet API's
+         * {@code getContextPath()} gives it ({@code /shop}; empty or {@code null} for the root).
+         */
+        public Builder contextPath(String rawContextPath) {
+            this.contextPath = rawContextPath == null ? "" : rawContextPath;
             return this;
         }
 

@@ -9,6 +9,8 @@ import java.util.Optional;
 import java.util.OptionalDouble;
 import java.util.function.IntPredicate;
 import java.util.function.Predicate;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import okhttp3.HttpUrl;
 
 /**
@@ -28,12 +30,16 @@ import okhttp3.HttpUrl;
  *     .build();
  * }</pre>
  *
- * <p>The URL is {@code http} or {@code https} with a host, an optional port and an optional base
- * path: with {@code http://reviews-v2:9080/v2}, a request to {@code /reviews/1} is mirrored to
+ * <p>The URL is {@code http} or {@code https} with a host (a name, {@code _} allowed as in
+ * docker-compose's {@code shadow_v2}, an absolute name with a trailing dot, an IPv4 address or an
+ * IPv6 address in brackets), an optional port and an optional base path: with {@code http://reviews-v2:9080/v2}, a request to {@code /reviews/1} is mirrored to
  * {@code http://reviews-v2:9080/v2/reviews/1}. Nothing in a request can change the scheme, host or
  * port a copy goes to, nor lead it out of the base path.
  */
 public final class MirrorTarget {
+
+    /** A host (a name, an IPv4 address, or an IPv6 address in brackets) and an optional port. */
+    private static final Pattern AUTHORITY = Pattern.compile("(\\[[0-9A-Fa-f:.]+]|[A-Za-z0-9._~-]+)(?::([0-9]{1,5}))?");
 
     /** Percentages are kept as parts per million of requests. */
     static final long ONE_MILLION = 1_000_000L;
@@ -68,8 +74,7 @@ public final class MirrorTarget {
      * @throws IllegalArgumentException if the URL is not an absolute http(s) URL with a host
      */
     public static MirrorTarget of(String url) {
-        URI uri = parse(url);
-        return new Builder(uri.getPort() < 0 ? uri.getHost() : uri.getHost() + ":" + uri.getPort(), url).build();
+        return new Builder(parse(url).getRawAuthority(), url).build();
     }
 
     /**
@@ -233,11 +238,20 @@ public final class MirrorTarget {
         if (!scheme.equals("http") && !scheme.equals("https")) {
             throw new IllegalArgumentException("target url '" + url + "' must start with http:// or https://");
         }
-        if (uri.getHost() == null || HttpUrl.parse(url) == null) {
-            throw new IllegalArgumentException("target url '" + url + "' has no valid host and port");
-        }
-        if (uri.getRawQuery() != null || uri.getRawFragment() != null || uri.getRawUserInfo() != null) {
+        // The authority is read here, not by URI.getHost(), which has no host for a name with '_'
+        // (shadow_v2, as docker-compose names services): such a name resolves like any other.
+        String authority = uri.getRawAuthority();
+        if (authority != null && authority.indexOf('@') >= 0 || uri.getRawQuery() != null
+                || uri.getRawFragment() != null) {
             throw new IllegalArgumentException("target url '" + url + "' must not have a query, fragment or user info");
+        }
+        Matcher hostAndPort = authority == null ? null : AUTHORITY.matcher(authority);
+        if (hostAndPort == null || !hostAndPort.matches() || !isHost(hostAndPort.group(1))
+                || (hostAndPort.group(2) != null && Integer.parseInt(hostAndPort.group(2)) > 65535)
+                || HttpUrl.parse(url) == null) {
+            throw new IllegalArgumentException("target url '" + url + "' has no valid host and port: a name"
+                    + " (letters, digits, '-', '_', '.'), an IPv4 address or an IPv6 address in brackets, then an"
+                    + " optional :port");
         }
         String basePath = uri.getRawPath();
         if (!basePath.isEmpty() && !basePath.equals(WireSyntax.path(basePath))) {
@@ -245,6 +259,15 @@ public final class MirrorTarget {
                     + "' must have a plain base path: no dot segments, spaces or invalid percent-encoding");
         }
         return uri;
+    }
+
+    /** A name whose labels are not empty (one trailing dot aside: an absolute name), or an IP literal. */
+    private static boolean isHost(String host) {
+        if (host.startsWith("[")) {
+            return host.length() > 2;
+        }
+        String labels = host.endsWith(".") ? host.substring(0, host.length() - 1) : host;
+        return !labels.isEmpty() && !labels.startsWith(".") && !labels.contains("..");
     }
 
     private static String stripTrailingSlash(String url) {

@@ -9,8 +9,9 @@ import java.util.Set;
 
 /**
  * Turns a request's headers into the headers of its copy: end-to-end headers kept in order,
- * hop-by-hop headers dropped, the mirror id and {@code X-Forwarded-*} added, then the target's
- * {@link HeaderRules} applied and its Host chosen.
+ * hop-by-hop headers dropped, the mirror id and {@code X-Forwarded-*} added, the trace context
+ * rewritten ({@link TraceHeaders}), then the target's {@link HeaderRules} applied and its Host
+ * chosen.
  */
 final class ShadowHeaders {
 
@@ -38,7 +39,7 @@ final class ShadowHeaders {
      * @param withoutBody whether the copy is sent without the body (headers-only target)
      */
     static List<Map.Entry<String, String>> of(MirrorRequest request, String mirrorId, HeaderRules rules,
-            boolean withoutBody) {
+            boolean withoutBody, TracePropagation trace) {
         Set<String> connectionScoped = connectionScoped(request);
         List<Map.Entry<String, String>> headers = new ArrayList<>(request.headers().size() + 4);
         String forwardedFor = null;
@@ -73,6 +74,7 @@ final class ShadowHeaders {
         if (!hasForwardedProto) {
             headers.add(Map.entry("X-Forwarded-Proto", request.scheme()));
         }
+        TraceHeaders.apply(headers, trace);
         rules.apply(headers);
         String copyHost = rules.host(request);
         if (copyHost != null) {

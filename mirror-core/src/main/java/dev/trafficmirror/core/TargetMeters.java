@@ -1,7 +1,7 @@
 package dev.trafficmirror.core;
 
 import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
 import java.util.EnumMap;
 import java.util.Map;
@@ -24,22 +24,15 @@ final class TargetMeters {
     private final LongAdder[] totals = new LongAdder[Reason.values().length];
     private final Timer[] durations = new Timer[6];
 
-    TargetMeters(MeterRegistry registry, String target) {
+    TargetMeters(MirrorMeters meters, String target) {
         for (Reason reason : Reason.values()) {
-            counters.put(reason, Counter.builder(REQUESTS)
-                    .description("Mirrored copies by target, outcome and reason")
-                    .tag("target", target)
-                    .tag("outcome", reason.outcome().tag())
-                    .tag("reason", reason.tag())
-                    .register(registry));
+            counters.put(reason, meters.counter(REQUESTS, "Mirrored copies by target, outcome and reason",
+                    Tags.of("target", target, "outcome", reason.outcome().tag(), "reason", reason.tag())));
             totals[reason.ordinal()] = new LongAdder();
         }
         for (int statusClass = 1; statusClass <= 5; statusClass++) {
-            durations[statusClass] = Timer.builder(DURATION)
-                    .description("Time until the shadow answered, by target and status class")
-                    .tag("target", target)
-                    .tag("status", statusClass + "xx")
-                    .register(registry);
+            durations[statusClass] = meters.timer(DURATION, "Time until the shadow answered, by target and status class",
+                    Tags.of("target", target, "status", statusClass + "xx"));
         }
     }
 

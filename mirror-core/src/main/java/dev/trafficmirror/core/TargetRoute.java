@@ -18,10 +18,12 @@ final class TargetRoute {
     private final Predicate<MirrorRequest> condition;
     private final IntPredicate primaryStatus;
     private final HeaderRules headers;
+    private final TracePropagation trace;
     private final boolean headersOnly;
     private volatile double percentage;
 
-    TargetRoute(MirrorTarget target, TargetLane lane, Sampling sampling, double percentage, HeaderRules headers) {
+    TargetRoute(MirrorTarget target, TargetLane lane, Sampling sampling, double percentage, HeaderRules headers,
+            TracePropagation trace) {
         this.target = target;
         this.lane = lane;
         this.sampling = sampling;
@@ -29,6 +31,7 @@ final class TargetRoute {
         this.condition = target.condition().orElse(null);
         this.primaryStatus = target.primaryStatus().orElse(null);
         this.headers = target.headers().orElse(headers);
+        this.trace = trace;
         this.headersOnly = target.isHeadersOnly();
     }
 
@@ -69,7 +72,7 @@ final class TargetRoute {
 
     /** The copy for this target, as it goes on the wire. */
     MirrorRequest copy(MirrorRequest head, byte[] body, String id) {
-        return head.withBody(headersOnly ? NO_BODY : body).withHeaders(ShadowHeaders.of(head, id, headers, headersOnly));
+        return head.withBody(headersOnly ? NO_BODY : body).withHeaders(ShadowHeaders.of(head, id, headers, headersOnly, trace));
     }
 
     void count(Reason reason) {

@@ -59,6 +59,52 @@ class ConditionsTest {
     }
 
     @Test
+    void shouldMatchPathVariablesAsSpringMvcDoes() {
+        assertThat(matches("/pay/{id}/capture", "/pay/7/capture")).isTrue();
+        assertThat(matches("/pay/{id}/capture", "/pay/7/refund")).isFalse();
+        assertThat(matches("/pay/{id}/capture", "/pay/7/8/capture")).as("one segment").isFalse();
+        assertThat(matches("/pay/{id}/capture", "/pay//capture")).as("never an empty one").isFalse();
+        assertThat(matches("/files/{name}.json", "/files/report.json")).isTrue();
+        assertThat(matches("/files/{name}.json", "/files/.json")).as("as Spring MVC: part of a segment may be empty").isTrue();
+        assertThat(matches("/v{major}/{resource}", "/v2/users")).isTrue();
+        assertThat(matches("/static/{*path}", "/static")).isTrue();
+        assertThat(matches("/static/{*path}", "/static/css/app.css")).isTrue();
+        assertThat(matches("/static/{*path}", "/statics/app.css")).isFalse();
+    }
+
+    @Test
+    void shouldMatchWithinTheApplicationAfterItsContextPath() {
+        Predicate<MirrorRequest> capture = Conditions.requestTo("/pay/{id}/capture");
+        MirrorRequest.Builder shop = MirrorRequest.builder("POST", "/shop/pay/7/capture").contextPath("/shop");
+
+        assertThat(capture.test(shop.build())).isTrue();
+        assertThat(capture.test(MirrorRequest.builder("POST", "/shop/pay/7/capture").build()))
+                .as("no context path: the whole path").isFalse();
+        assertThat(capture.test(MirrorRequest.builder("POST", "/sh%6Fp/pay/7/capture").contextPath("/sh%6Fp").build()))
+                .isTrue();
+        assertThat(Conditions.requestTo("/").test(MirrorRequest.builder("GET", "/shop").contextPath("/shop").build()))
+                .as("the application's root").isTrue();
+        assertThat(Conditions.requestTo("/shopping/**")
+                .test(MirrorRequest.builder("GET", "/shopping/x").contextPath("/shop").build()))
+                .as("a context path ends at a segment").isTrue();
+    }
+
+    @Test
+    void shouldRefuseWhatAPatternCannotHonourExactlyRatherThanMatchItLiterally() {
+        assertThatThrownBy(() -> Conditions.requestTo("/pay/{id:\\d+}/capture"))
+                .hasMessage("path pattern '/pay/{id:\\d+}/capture': {id:\\d+} is a regular expression, which path"
+                        + " patterns do not support; use {id} for any one segment, or list the paths");
+        assertThatThrownBy(() -> Conditions.requestTo("/pay/{id/capture"))
+                .hasMessageContaining("path pattern '/pay/{id/capture' has an unbalanced brace");
+        assertThatThrownBy(() -> Conditions.requestTo("/pay/id}/capture")).hasMessageContaining("unbalanced brace");
+        assertThatThrownBy(() -> Conditions.requestTo("/pay/{}/capture")).hasMessageContaining("'{}' is not a variable");
+        assertThatThrownBy(() -> Conditions.requestTo("/pay/{a b}")).hasMessageContaining("'{a b}' is not a variable");
+        assertThatThrownBy(() -> Conditions.requestTo("/static/{*path}/x"))
+                .hasMessageContaining("{*path} takes the rest of the path, so it must be the last segment");
+        assertThatThrownBy(() -> Conditions.requestTo("/static/{*}")).hasMessageContaining("write it as {*rest}");
+    }
+
+    @Test
     void shouldMatchThePathAsTheContainerMapsItSoThatNoSpellingSlipsPast() {
         Predicate<MirrorRequest> admin = Conditions.requestTo("/admin/**");
 

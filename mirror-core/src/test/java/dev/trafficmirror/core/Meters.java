@@ -27,6 +27,20 @@ public final class Meters {
         return total;
     }
 
+    /** What a target counted, from the mirror's own counts (which a closed mirror keeps). */
+    public static double counted(Mirror mirror, String target, Reason reason) {
+        return stats(mirror, target).count(reason);
+    }
+
+    /** Every request a target counted, from the mirror's own counts. */
+    public static double counted(Mirror mirror, String target) {
+        return stats(mirror, target).requests();
+    }
+
+    private static TargetStats stats(Mirror mirror, String target) {
+        return mirror.stats().stream().filter(stats -> stats.target().name().equals(target)).findFirst().orElseThrow();
+    }
+
     public static double count(MeterRegistry registry, String target, Reason reason) {
         Counter counter = registry.find("mirror.requests").tag("target", target).tag("reason", reason.tag()).counter();
         return counter == null ? 0 : counter.count();

@@ -1,6 +1,8 @@
 package dev.trafficmirror.core;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import dev.trafficmirror.test.RecordingSink;
 import io.micrometer.core.instrument.Counter;
@@ -48,6 +50,55 @@ class MetricsTest {
         } finally {
             mirror.close(Duration.ZERO);
         }
+    }
+
+    @Test
+    void shouldKeepTwoMirrorsInOneRegistryApartByTheirNameAndRemoveEveryMeterOnClose() throws Exception {
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        RecordingSink recorded = new RecordingSink();
+        Mirror orders = Mirror.builder().name("orders").target(MirrorTarget.of("v2", "http://a").compare(true))
+                .meterRegistry(registry).sink(recorded).build();
+        Mirror reviews = Mirror.builder().name("reviews").target(MirrorTarget.of("v2", "http://b"))
+                .meterRegistry(registry).sink(recorded).build();
+        try {
+            orders.integration().counter("mirror.body.rebuilt", "rebuilt bodies", "type", "form").increment();
+            orders.submit(MirrorRequest.builder("GET", "/").build());
+            recorded.await(1, Duration.ofSeconds(5));
+            await().untilAsserted(() -> assertThat(registry.get("mirror.requests").tags("mirror", "orders", "target", "v2",
+                    "reason", "none").counter().count()).isEqualTo(1));
+
+            assertThat(registry.get("mirror.requests").tags("mirror", "reviews", "target", "v2", "reason", "none")
+                    .counter().count()).as("the other mirror's target of the same name").isZero();
+            assertThat(registry.find("mirror.inflight").gauges()).extracting(gauge -> gauge.getId().getTag("mirror"))
+                    .containsExactlyInAnyOrder("orders", "reviews");
+            assertThat(registry.getMeters()).allSatisfy(meter -> assertThat(meter.getId().getTag("mirror")).isNotNull());
+
+            orders.close(Duration.ZERO);
+
+            assertThat(registry.getMeters()).as("every meter of the closed mirror, the integration's and the"
+                    + " comparison's included").allSatisfy(meter -> assertThat(meter.getId().getTag("mirror"))
+                            .isEqualTo("reviews"));
+            assertThat(registry.find("mirror.requests").tag("mirror", "reviews").counters()).hasSize(Reason.values().length);
+        } finally {
+            orders.close(Duration.ZERO);
+            reviews.close(Duration.ZERO);
+        }
+    }
+
+    @Test
+    void shouldRefuseASecondMirrorOfTheSameNameInOneRegistryUntilTheFirstIsClosed() {
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        Mirror first = Mirror.builder().target("http://a").meterRegistry(registry).sink(new RecordingSink()).build();
+        try {
+            assertThatThrownBy(() -> Mirror.builder().target("http://b").meterRegistry(registry).build())
+                    .isInstanceOf(IllegalStateException.class)
+                    .hasMessageContaining("another mirror named 'default' has its meters in this registry");
+        } finally {
+            first.close(Duration.ZERO);
+        }
+        Mirror again = Mirror.builder().target("http://b").meterRegistry(registry).sink(new RecordingSink()).build();
+        again.close(Duration.ZERO);
+        assertThatThrownBy(() -> Mirror.builder().name(" ")).hasMessageContaining("name must not be blank");
     }
 
     @Test

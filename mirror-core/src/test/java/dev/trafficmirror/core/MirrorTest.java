@@ -164,7 +164,8 @@ class MirrorTest {
 
         mirror.submit(post("x"));
 
-        assertThat(Meters.count(registry, "shadow", Reason.SHUTDOWN)).isEqualTo(1);
+        assertThat(Meters.counted(mirror, "shadow", Reason.SHUTDOWN)).as("closed: its meters are gone").isEqualTo(1);
+        assertThat(registry.find("mirror.requests").meters()).isEmpty();
         assertThat(recorded.recorded()).isEmpty();
     }
 

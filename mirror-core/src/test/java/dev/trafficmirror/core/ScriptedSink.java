@@ -1,6 +1,8 @@
 package dev.trafficmirror.core;
 
 import java.io.IOException;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /** A sink whose answer can be changed while a test runs, and that counts the copies it was given. */
@@ -13,6 +15,7 @@ final class ScriptedSink implements MirrorSink {
     }
 
     private final AtomicInteger calls = new AtomicInteger();
+    private final List<Long> calledAt = new CopyOnWriteArrayList<>();
     private volatile Behaviour behaviour;
 
     ScriptedSink(Behaviour behaviour) {
@@ -27,8 +30,14 @@ final class ScriptedSink implements MirrorSink {
         return calls.get();
     }
 
+    /** When the {@code n}th copy (from 1) reached the sink, by {@link System#nanoTime()}. */
+    long calledAt(int n) {
+        return calledAt.get(n - 1);
+    }
+
     @Override
     public ShadowResponse send(MirrorTarget target, MirrorRequest request) throws IOException {
+        calledAt.add(System.nanoTime());
         calls.incrementAndGet();
         return behaviour.answer(target, request);
     }

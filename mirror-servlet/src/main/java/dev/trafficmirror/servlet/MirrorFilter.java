@@ -78,9 +78,9 @@ public final class MirrorFilter implements Filter {
 
     /**
      * A filter that mirrors through {@code mirror}. Besides the mirror's own meters it counts, in the
-     * mirror's registry, {@code mirror.body.rebuilt} with the tag {@code type} ({@code multipart},
-     * {@code form}): bodies the container parsed itself and the filter rebuilt from the parts or
-     * parameters.
+     * mirror's registry and tagged like them, {@code mirror.body.rebuilt} with the tag {@code type}
+     * ({@code multipart}, {@code form}): bodies the container parsed itself and the filter rebuilt
+     * from the parts or parameters.
      *
      * @param forms what becomes of a form the container parsed
      */
@@ -92,10 +92,8 @@ public final class MirrorFilter implements Filter {
     }
 
     private Counter rebuilt(String type, String from) {
-        return Counter.builder("mirror.body.rebuilt")
-                .description("Mirrored bodies rebuilt from what the container parsed (" + from + ")")
-                .tag("type", type)
-                .register(mirror.meterRegistry());
+        return mirror.counter("mirror.body.rebuilt", "Mirrored bodies rebuilt from what the container parsed ("
+                + from + ")", "type", type);
     }
 
     @Override

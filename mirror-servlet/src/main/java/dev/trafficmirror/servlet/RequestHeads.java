@@ -14,7 +14,8 @@ final class RequestHeads {
         MirrorRequest.Builder head = MirrorRequest.builder(request.getMethod(), request.getRequestURI())
                 .query(request.getQueryString())
                 .scheme(request.getScheme())
-                .remoteAddress(request.getRemoteAddr());
+                .remoteAddress(request.getRemoteAddr())
+                .contextPath(request.getContextPath());
         boolean hasHost = false;
         for (Enumeration<String> names = request.getHeaderNames(); names.hasMoreElements(); ) {
             String name = names.nextElement();

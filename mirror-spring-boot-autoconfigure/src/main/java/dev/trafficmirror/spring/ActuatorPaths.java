@@ -12,8 +12,9 @@ import org.springframework.util.ClassUtils;
  * the mirror can leave them out: an operator's health checks, metric scrapes and endpoint writes
  * are no traffic to replay on a shadow.
  *
- * <p>On the application's port Actuator's endpoints live under the servlet context path, the
- * DispatcherServlet's path and {@code management.endpoints.web.base-path}. On a port of their own
+ * <p>On the application's port Actuator's endpoints live under the DispatcherServlet's path and
+ * {@code management.endpoints.web.base-path}, within the application (the servlet context path
+ * comes before, and path conditions match what follows it). On a port of their own
  * ({@code management.server.port}) they never pass the mirror's filter, so there is nothing to
  * leave out.
  */
@@ -45,9 +46,8 @@ final class ActuatorPaths {
                     + " (management.server.port)");
             return List.of();
         }
-        String contextPath = clean(binder.bind("server.servlet.context-path", String.class).orElse(""));
         String servletPath = clean(binder.bind("spring.mvc.servlet.path", String.class).orElse(""));
-        return List.of(contextPath + servletPath + basePath + "/**");
+        return List.of(servletPath + basePath + "/**");
     }
 
     /**

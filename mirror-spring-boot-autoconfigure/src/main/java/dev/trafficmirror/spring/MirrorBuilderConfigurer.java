@@ -64,8 +64,9 @@ public final class MirrorBuilderConfigurer {
     private static final Pattern STATUS = Pattern.compile("([1-5])xx|([1-5][0-9][0-9])(?:-([1-5][0-9][0-9]))?",
             Pattern.CASE_INSENSITIVE);
 
-    private static final String PATH_PATTERNS = "accepts Ant-style path patterns starting with /: ? one character,"
-            + " * anything within a segment, ** whole segments (e.g. /api/**, /users/*/orders)";
+    private static final String PATH_PATTERNS = "accepts Ant-style path patterns starting with /, matched after the"
+            + " context path: ? one character, * anything within a segment, {name} one segment, ** whole segments, {*rest}"
+            + " the rest of the path (e.g. /api/**, /users/*/orders, /pay/{id}/capture)";
     private static final String JSON_PATHS = "accepts JSON paths such as $.field, $.list[2].field, $.list[*].field"
             + " (every element), $.* (every field), $..field (at any depth) or $['odd.key']";
     private static final String HEADER_RULES = "accepts header names other than Host (see 'headers.host'),"
@@ -134,6 +135,7 @@ public final class MirrorBuilderConfigurer {
 
         void run() {
             MirrorProperties p = properties;
+            accepted("name", () -> builder.name(p.getName()), "must not be blank: it is the mirror tag of every meter");
             accepted("percentage", () -> builder.percentage(p.getPercentage()),
                     "must be between 0 and 100 (decimals allowed), was " + p.getPercentage());
             size("max-body-size", p.getMaxBodySize(), builder::maxBodySize);
@@ -148,6 +150,7 @@ public final class MirrorBuilderConfigurer {
             accepted("queue-capacity", () -> builder.queueCapacity(p.getQueueCapacity()),
                     "must be 0 or more, was " + p.getQueueCapacity());
             circuitBreaker(p.getCircuitBreaker());
+            accepted("trace", () -> builder.trace(p.getTrace()), "must be unsampled, strip or propagate");
             builder.comparison(compareOptions().build());
             Supplier<Sampling> sampling = sampling("sampling.", p.getSampling());
             if (sampling != null) {

@@ -2,6 +2,7 @@ package dev.trafficmirror.spring;
 
 import dev.trafficmirror.core.HeaderRules;
 import dev.trafficmirror.core.Mirror;
+import dev.trafficmirror.core.TracePropagation;
 import dev.trafficmirror.servlet.MirrorFilter;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -32,6 +33,12 @@ public class MirrorProperties extends RequestSelectionProperties implements Vali
 
     /** Whether mirroring is on. Nothing is mirrored until a target is set, whatever this says. */
     private boolean enabled = true;
+
+    /**
+     * Name of the mirror: the 'mirror' tag of every meter it registers, which keeps two mirrors in
+     * one meter registry apart.
+     */
+    private String name = "default";
 
     /**
      * Base URL of the shadow that receives the copies, e.g. http://reviews-v2:9080: http or https,
@@ -107,6 +114,14 @@ public class MirrorProperties extends RequestSelectionProperties implements Vali
     private Duration drainTimeout = Duration.ofSeconds(5);
 
     /**
+     * What copies do with the request's trace context (W3C traceparent, B3, Jaeger, Datadog, X-Ray,
+     * Google Cloud): unsampled (the same trace id, a span of their own, not sampled: the shadow's work
+     * never shows in production traces as production work), strip (no trace headers) or propagate
+     * (as received: the shadow joins the trace). Header rules run after it.
+     */
+    private TracePropagation trace = TracePropagation.UNSAMPLED;
+
+    /**
      * Whether Actuator's endpoints are kept out of the mirror when they are served on the
      * application's port (no management.server.port of their own): requests under
      * management.endpoints.web.base-path (default /actuator) are then counted as excluded.
@@ -131,6 +146,14 @@ public class MirrorProperties extends RequestSelectionProperties implements Vali
 
     public void setEnabled(boolean enabled) {
         this.enabled = enabled;
+    }
+
+    public String getName() {
+        return name;
+    }
+
+    public void setName(String name) {
+        this.name = name;
     }
 
     public String getTarget() {
@@ -230,6 +253,14 @@ public class MirrorProperties extends RequestSelectionProperties implements Vali
         this.drainTimeout = drainTimeout;
     }
 
+    public TracePropagation getTrace() {
+        return trace;
+    }
+
+    public void setTrace(TracePropagation trace) {
+        this.trace = trace;
+    }
+
     public boolean isExcludeManagementEndpoints() {
         return excludeManagementEndpoints;
     }
@@ -276,6 +307,7 @@ public class MirrorProperties extends RequestSelectionProperties implements Vali
     Map<String, Object> describe() {
         Map<String, Object> view = new LinkedHashMap<>();
         view.put("enabled", enabled);
+        view.put("name", name);
         if (target != null) {
             view.put("target", target);
         }
@@ -283,6 +315,7 @@ public class MirrorProperties extends RequestSelectionProperties implements Vali
         view.put("targets", targets.stream().map(TargetProperties::describe).toList());
         describeSelection(view, true);
         view.put("exclude-management-endpoints", excludeManagementEndpoints);
+        view.put("trace", String.valueOf(trace).toLowerCase(Locale.ROOT));
         view.put("sampling", sampling.describe());
         view.put("headers", headers.describe(HostMode.TARGET));
         view.put("max-body-size", String.valueOf(maxBodySize));

@@ -16,16 +16,17 @@ import java.util.stream.Collectors;
 public abstract class RequestSelectionProperties {
 
     /**
-     * Ant-style patterns of the request paths mirrored, e.g. /api/**: ? is one character, * anything
-     * within a segment, ** any number of segments. Matched against the full path (context path
-     * included), percent-decoded. Empty (the default): every path. Other requests are counted as
-     * excluded.
+     * Ant-style patterns of the request paths mirrored, as Spring MVC mappings are written, e.g.
+     * /api/**: ? is one character, * anything within a segment, {name} one segment, ** any number of
+     * segments, {*rest} the rest of the path. Matched against the path within the application (after
+     * server.servlet.context-path), percent-decoded. Empty (the default): every path. Other requests
+     * are counted as excluded.
      */
     private List<String> includePaths = new ArrayList<>();
 
     /**
-     * Ant-style patterns of request paths never mirrored, e.g. /api/admin/**; they win over
-     * 'include-paths'. Such requests are counted as excluded.
+     * Ant-style patterns of request paths never mirrored, e.g. /api/admin/** or /pay/{id}/capture;
+     * they win over 'include-paths'. Such requests are counted as excluded.
      */
     private List<String> excludePaths = new ArrayList<>();
 

@@ -11,10 +11,10 @@ import org.junit.jupiter.params.provider.MethodSource;
 import org.springframework.boot.Banner;
 import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.builder.SpringApplicationBuilder;
-import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Import;
 
 /** What a user reads when a {@code mirror.*} value is wrong: Spring Boot's failure analysis. */
 @ExtendWith(OutputCaptureExtension.class)
@@ -22,6 +22,14 @@ class MirrorPropertiesFailureAnalysisTest {
 
     static Stream<Arguments> badValues() {
         return Stream.of(
+                Arguments.of(new String[] {"--mirror.precentage=10"},
+                        "mirror.precentage", "Did you mean mirror.percentage?"),
+                Arguments.of(new String[] {"--mirror.tagret=http://reviews-v2:9080"},
+                        "mirror.tagret", "Did you mean mirror.target?"),
+                Arguments.of(new String[] {"--mirror.targets[1].ulr=http://reviews-v2:9080"},
+                        "mirror.targets[1].ulr", "Did you mean mirror.targets[1].url?"),
+                Arguments.of(new String[] {"--mirror.compare.ignore-path=$.at"},
+                        "mirror.compare.ignore-path", "Did you mean mirror.compare.ignore-paths?"),
                 Arguments.of(new String[] {"--mirror.percentage=150"},
                         "mirror.percentage", "must be between 0 and 100 (decimals allowed), was 150.0"),
                 Arguments.of(new String[] {"--mirror.targets[0].percentage=-1"},
@@ -61,6 +69,11 @@ class MirrorPropertiesFailureAnalysisTest {
                                 + " patterns starting with /"),
                 Arguments.of(new String[] {"--mirror.exclude-paths=/api/admin**"},
                         "mirror.exclude-paths", "** must be a whole segment; accepts Ant-style path patterns"),
+                Arguments.of(new String[] {"--mirror.exclude-paths=/pay/{id:\\d+}/capture"},
+                        "mirror.exclude-paths", "path pattern '/pay/{id:\\d+}/capture': {id:\\d+} is a regular"
+                                + " expression, which path patterns do not support; use {id} for any one segment"),
+                Arguments.of(new String[] {"--mirror.include-paths=/pay/{id/capture"},
+                        "mirror.include-paths", "path pattern '/pay/{id/capture' has an unbalanced brace"),
                 Arguments.of(new String[] {"--mirror.targets[0].url=http://a", "--mirror.targets[0].exclude-paths=admin"},
                         "mirror.targets[0].exclude-paths", "path pattern 'admin' must start with /"),
                 Arguments.of(new String[] {"--mirror.methods=GET,GTE"},
@@ -148,8 +161,9 @@ class MirrorPropertiesFailureAnalysisTest {
         assertThat(output).contains("Property: " + property + "\n").contains(accepted);
     }
 
+    /** The properties, as every application with the library binds them, whether it mirrors or not. */
     @Configuration(proxyBeanMethods = false)
-    @EnableConfigurationProperties(MirrorProperties.class)
+    @Import(MirrorPropertiesAutoConfiguration.class)
     static class PropertiesOnly {
     }
 }

@@ -88,6 +88,35 @@ class MirrorRoutingPropertiesTest {
     }
 
     @Test
+    void shouldStartWithTargetHostsUsersReallyHave() {
+        recording.withPropertyValues("mirror.targets[0].url=http://shadow_v2:19092", "mirror.targets[1].url=http://[::1]:9080",
+                        "mirror.targets[2].url=http://shadow.internal.:9080/v2")
+                .run(context -> assertThat(context.getBean(Mirror.class).targets()).extracting(MirrorTarget::name)
+                        .containsExactly("shadow_v2:19092", "[::1]:9080", "shadow.internal.:9080"));
+    }
+
+    @Test
+    void shouldTakeCopiesOutOfTheSampledTraceUnlessToldOtherwise() {
+        String traceparent = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01";
+        for (String mode : new String[] {"", "unsampled", "strip", "propagate"}) {
+            recorded.clear();
+            recording.withPropertyValues("mirror.target=http://shadow", mode.isEmpty() ? "mirror.enabled=true"
+                            : "mirror.trace=" + mode)
+                    .run(context -> {
+                        context.getBean(Mirror.class).submit(MirrorRequest.builder("GET", "/")
+                                .header("traceparent", traceparent).build());
+                        String copied = recorded.await(1, WAIT).get(0).request().header("traceparent");
+                        switch (mode) {
+                            case "strip" -> assertThat(copied).isNull();
+                            case "propagate" -> assertThat(copied).isEqualTo(traceparent);
+                            default -> assertThat(copied).as(mode)
+                                    .matches("00-4bf92f3577b34da6a3ce929d0e0e4736-[0-9a-f]{16}-00");
+                        }
+                    });
+        }
+    }
+
+    @Test
     void shouldMirrorOnlyIncludedPathsAndMethodsThatAreNotExcluded() {
         recording.withPropertyValues("mirror.target=http://shadow", "mirror.include-paths=/api/**,/health",
                         "mirror.exclude-paths=/api/admin/**", "mirror.methods=get,POST")
@@ -153,7 +182,7 @@ class MirrorRoutingPropertiesTest {
                         "spring.mvc.servlet.path=/web", "management.endpoints.web.base-path=ops/")
                 .run(context -> {
                     Mirror mirror = context.getBean(Mirror.class);
-                    mirror.submit(request("GET", "/shop/web/ops/health"));
+                    mirror.submit(MirrorRequest.builder("GET", "/shop/web/ops/health").contextPath("/shop").build());
                     mirror.submit(request("GET", "/actuator/health"));
 
                     assertThat(recorded.await(1, WAIT)).extracting(copy -> copy.request().path())

@@ -2,7 +2,7 @@ package dev.trafficmirror.core.integration;
 
 import dev.trafficmirror.core.Mirror;
 import dev.trafficmirror.core.MirrorRequest;
-import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Counter;
 import java.util.function.Function;
 import java.util.function.Supplier;
 
@@ -55,6 +55,11 @@ public interface MirrorIntegration {
     /** The most body bytes of an answer, the primary's or a shadow's, that are kept for comparing. */
     int responseCaptureLimit();
 
-    /** Where the mirror's meters are registered; an integration registers its own there too. */
-    MeterRegistry meterRegistry();
+    /**
+     * A counter of the integration's own, registered where the mirror's meters are, tagged like them
+     * ({@code mirror=<name>}) and removed with them when the mirror closes.
+     *
+     * @param tags more tags, as name, value pairs
+     */
+    Counter counter(String name, String description, String... tags);
 }

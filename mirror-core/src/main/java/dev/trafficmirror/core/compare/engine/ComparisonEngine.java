@@ -11,7 +11,7 @@ import dev.trafficmirror.core.compare.ComparisonSummary;
 import dev.trafficmirror.core.compare.Difference;
 import dev.trafficmirror.core.integration.PrimaryResponse;
 import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tags;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -44,7 +44,7 @@ public final class ComparisonEngine {
     private static final Logger log = LoggerFactory.getLogger("dev.trafficmirror.core.compare.ComparisonEngine");
 
     private final CompareOptions options;
-    private final MeterRegistry registry;
+    private final Counters counters;
     private final ResponseDiff diff;
     private final NoiseModel noise = new NoiseModel();
     private final RecentMismatches recent;
@@ -63,27 +63,24 @@ public final class ComparisonEngine {
             this.control = control;
             this.statistics = new TargetStatistics(name, control, options.topFields(), options.latencySamples());
             for (ComparisonResult result : ComparisonResult.values()) {
-                counters.put(result, Counter.builder(COUNTER)
-                        .description("Shadow answers compared with the primary's, by target and result")
-                        .tag("target", name)
-                        .tag("result", result.tag())
-                        .register(registry));
+                counters.put(result, ComparisonEngine.this.counters.counter(COUNTER,
+                        "Shadow answers compared with the primary's, by target and result",
+                        Tags.of("target", name, "result", result.tag())));
             }
-            this.listenerFailures = Counter.builder(LISTENER_FAILURES)
-                    .description("Comparison listeners that threw, by target")
-                    .tag("target", name)
-                    .register(registry);
+            this.listenerFailures = ComparisonEngine.this.counters.counter(LISTENER_FAILURES,
+                    "Comparison listeners that threw, by target", Tags.of("target", name));
         }
     }
 
     /**
      * An engine for the given targets, whose meters are registered at once (at zero).
      *
+     * @param counters where the engine's counters are registered
      * @param targets the targets that compare; others are registered on their first comparison
      */
-    public ComparisonEngine(CompareOptions options, MeterRegistry registry, Collection<MirrorTarget> targets) {
+    public ComparisonEngine(CompareOptions options, Counters counters, Collection<MirrorTarget> targets) {
         this.options = Objects.requireNonNull(options, "options");
-        this.registry = Objects.requireNonNull(registry, "registry");
+        this.counters = Objects.requireNonNull(counters, "counters");
         this.diff = new ResponseDiff(options);
         this.recent = new RecentMismatches(options.recentMismatches());
         for (MirrorTarget target : targets) {

@@ -2,6 +2,8 @@ package dev.trafficmirror.core.compare.engine;
 
 import dev.trafficmirror.core.ShadowResponse;
 import dev.trafficmirror.core.integration.PrimaryResponse;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -17,6 +19,11 @@ import java.util.zip.GZIPOutputStream;
 final class Answers {
 
     private Answers() {
+    }
+
+    /** Counters registered as they are, without a mirror's tags. */
+    static Counters counters(MeterRegistry registry) {
+        return (name, description, tags) -> Counter.builder(name).description(description).tags(tags).register(registry);
     }
 
     static PrimaryResponse primaryJson(String json) {

@@ -15,8 +15,8 @@ import dev.trafficmirror.core.compare.CompareOptions;
 import dev.trafficmirror.core.compare.Comparison;
 import dev.trafficmirror.core.compare.ComparisonResult;
 import dev.trafficmirror.core.compare.ComparisonSummary;
-import dev.trafficmirror.core.compare.Difference.Kind;
 import dev.trafficmirror.core.compare.Difference;
+import dev.trafficmirror.core.compare.Difference.Kind;
 import dev.trafficmirror.core.integration.PrimaryResponse;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -36,7 +36,7 @@ class ComparisonEngineTest {
     private ComparisonEngine engine = engine(b -> b);
 
     private ComparisonEngine engine(UnaryOperator<CompareOptions.Builder> options) {
-        return new ComparisonEngine(options.apply(CompareOptions.builder()).build(), registry, List.of(V2, CONTROL));
+        return new ComparisonEngine(options.apply(CompareOptions.builder()).build(), Answers.counters(registry), List.of(V2, CONTROL));
     }
 
     private Comparison compare(PrimaryResponse primary, ShadowResponse shadow) {

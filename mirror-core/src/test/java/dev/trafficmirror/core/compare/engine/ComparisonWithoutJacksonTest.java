@@ -30,7 +30,7 @@ class ComparisonWithoutJacksonTest {
     private static final MirrorTarget V2 = MirrorTarget.of("v2", "http://v2").compare(true);
 
     private final ComparisonEngine engine = new ComparisonEngine(CompareOptions.builder().ignorePaths("$.at").build(),
-            new SimpleMeterRegistry(), List.of(V2));
+            Answers.counters(new SimpleMeterRegistry()), List.of(V2));
 
     private Comparison compare(PrimaryResponse primary, ShadowResponse shadow) {
         return engine.compare(V2, MirrorRequest.builder("GET", "/").build(), "id", primary, shadow, Duration.ZERO, null);
