@@ -25,13 +25,15 @@ public enum Reason {
     /**
      * The application did not read the whole body, and the rest could not be read after it without
      * changing the exchange (an asynchronous request, non-blocking reads, {@code Expect:
-     * 100-continue}) or at all (Tomcat 11 closes the input once a response is complete).
+     * 100-continue}) or at all (Tomcat 11 closes the input once a response is complete, and the rest
+     * had not arrived by then).
      */
     BODY_UNAVAILABLE(Outcome.SKIPPED),
     /**
-     * The container read the body itself and never handed its bytes to the application: form
-     * parameters (which cannot be turned back into the exact bytes), or multipart parts it could not
-     * parse.
+     * The container read the body itself and never handed its bytes to the application, and the
+     * body was not rebuilt: form parameters when only exact bytes are wanted (mirror-servlet's
+     * {@code MirrorFilter.Forms.SKIP}) or when they cannot be told from the query's, or a form or
+     * multipart body the container could not parse.
      */
     BODY_CONSUMED(Outcome.SKIPPED),
     /**
