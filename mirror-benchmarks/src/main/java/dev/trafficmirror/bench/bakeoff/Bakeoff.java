@@ -184,6 +184,7 @@ public final class Bakeoff {
                 + " measured windows: %s cores.%n", (System.nanoTime() - started) / 60e9, loadRange(runs), othersRange(runs));
         Path output = options.work.resolve("results.md");
         Files.writeString(output, report);
+        Files.writeString(options.work.resolve("runs.csv"), csv(runs));
         System.out.println();
         System.out.println(report);
         System.out.println("written to " + output.toAbsolutePath());
@@ -539,6 +540,24 @@ public final class Bakeoff {
         return (run.cpuMicros() - base.cpuMicros()) * run.wrk().requests() / Math.max(1, run.window().completed());
     }
 
+    /**
+     * CPU per copy leaving out the JIT: its threads' time is spread over however many requests a run
+     * served, and is a warm-up cost, not a copy's.
+     */
+    private static double perCopyWithoutJit(Run run, Run base) {
+        return (run.cpuMicros() - run.groupMicros().get("JIT") - base.cpuMicros() + base.groupMicros().get("JIT"))
+                * run.setup().every();
+    }
+
+    /**
+     * What the client's own threads (and threads that ended, the JDK's one per copy) used per copy
+     * completed: no subtraction of another run, so steadier than the totals when the machine is noisy.
+     */
+    private static double clientPerCompletedCopy(Run run) {
+        return (run.groupMicros().get("client") + run.groupMicros().get(ENDED)) * run.wrk().requests()
+                / Math.max(1, run.window().completed());
+    }
+
     private static String groups(Run run) {
         return run.groupMicros().entrySet().stream()
                 .map(e -> e.getKey() + String.format(Locale.ROOT, " %.1f", e.getValue()))
@@ -554,12 +573,15 @@ public final class Bakeoff {
                 + " primary's Jetty pool (where the copy is made and handed over), client = the client's own threads"
                 + " (I/O, selector, dispatcher, senders), JIT + GC, other, ended = threads that ended during the measured"
                 + " duration (/proc no longer lists them). CPU per copy = (CPU/req − CPU/req of the"
-                + " run without copies, same round and transport) / share copied; per completed copy = the same extra"
-                + " CPU over the copies that completed (higher when copies were dropped). Copies: completed / failed /"
-                + " dropped in the measured windows, all rounds added up.\n\n");
+                + " run without copies, same round and transport) / share copied; without JIT = the same leaving out"
+                + " the JIT threads on both sides; per completed copy = the extra CPU over the copies that completed"
+                + " (higher when copies were dropped); client threads per completed copy = client + ended over the"
+                + " copies completed, no subtraction. Copies: completed / failed / dropped in the measured windows,"
+                + " all rounds added up.\n\n");
         text.append("| transport | copied | client | req/s | kept vs no copies | CPU/req | requests | client | JIT+GC | other"
-                + " | ended | CPU per copy | per completed copy | copies (measured) | primary errors |\n");
-        text.append("|---|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+                + " | ended | CPU per copy | without JIT | per completed copy | client threads per completed copy"
+                + " | copies (measured) | primary errors |\n");
+        text.append("|---|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
         Map<Setup, List<Run>> bySetup = new LinkedHashMap<>();
         for (Setup setup : order(1)) {
             bySetup.put(setup, new ArrayList<>());
@@ -584,7 +606,11 @@ public final class Bakeoff {
                     .append(" | ").append(format(median(these, r -> r.groupMicros().get("other"))))
                     .append(" | ").append(format(median(these, r -> r.groupMicros().get(ENDED))))
                     .append(" | ").append(setup.baseline() ? "-" : spread(perCopy, "%.1f"))
+                    .append(" | ").append(setup.baseline() ? "-" : spread(these.stream()
+                            .map(r -> perCopyWithoutJit(r, baseline(runs, r))).toList(), "%.1f"))
                     .append(" | ").append(setup.baseline() ? "-" : format(median(these, r -> perCompletedCopy(r, baseline(runs, r)))))
+                    .append(" | ").append(setup.baseline() ? "-" : spread(these.stream()
+                            .map(Bakeoff::clientPerCompletedCopy).toList(), "%.1f"))
                     .append(" | ").append(setup.baseline() ? "-" : these.stream().mapToLong(r -> r.window().completed()).sum()
                             + " / " + these.stream().mapToLong(r -> r.window().failed()).sum()
                             + " / " + these.stream().mapToLong(r -> r.window().dropped()).sum())
@@ -665,6 +691,31 @@ public final class Bakeoff {
                     .append(run.window().dropped()).append(" |\n");
         }
         return text.append("\n</details>\n").toString();
+    }
+
+    /** Every run's numbers, one line each, to look at them again without running again. */
+    private static String csv(List<Run> runs) {
+        StringBuilder text = new StringBuilder("round,setup,client,transport,every,rps,requests,errors,cpu_us_per_req,"
+                + String.join(",", GROUPS.stream().map(g -> g + "_us_per_req").toList()) + ",ended_us_per_req,"
+                + "completed,failed,dropped,total_sampled,total_completed,total_failed,total_dropped,shadow_logged,"
+                + "connections,others_cores,load_before\n");
+        for (Run run : runs) {
+            text.append(run.round()).append(',').append(run.setup().name()).append(',').append(run.setup().client())
+                    .append(',').append(run.setup().transport()).append(',').append(run.setup().every()).append(',')
+                    .append(String.format(Locale.ROOT, "%.1f", run.rps())).append(',').append(run.wrk().requests())
+                    .append(',').append(run.wrk().errors()).append(',').append(format(run.cpuMicros()));
+            for (String group : GROUPS) {
+                text.append(',').append(format(run.groupMicros().get(group)));
+            }
+            text.append(',').append(format(run.groupMicros().get(ENDED))).append(',').append(run.window().completed())
+                    .append(',').append(run.window().failed()).append(',').append(run.window().dropped()).append(',')
+                    .append(run.total().sampled()).append(',').append(run.total().completed()).append(',')
+                    .append(run.total().failed()).append(',').append(run.total().dropped()).append(',')
+                    .append(run.shadowSeen().values().stream().mapToLong(Long::longValue).sum()).append(',')
+                    .append(run.connections()).append(',').append(String.format(Locale.ROOT, "%.2f", run.othersCores()))
+                    .append(',').append(run.loadBefore().split(" ")[0]).append('\n');
+        }
+        return text.toString();
     }
 
     private static String loadRange(List<Run> runs) {
