@@ -68,7 +68,7 @@ final class ApacheSender implements CopySender {
             // on the engine's SSLParameters after applying them, so BUILTIN verifies nothing (a
             // certificate for another host was accepted). BOTH adds HttpClient's own check after the handshake.
             connections.setTlsStrategy(ClientTlsStrategyBuilder.create().setSslContext(Tls.context(caPem))
-                    .setHostVerificationPolicy(HostnameVerificationPolicy.BOTH).build());
+                    .setHostVerificationPolicy(HostnameVerificationPolicy.BOTH).buildAsync());
         }
         client = HttpAsyncClients.custom()
                 .setConnectionManager(connections.build())
