@@ -55,6 +55,8 @@ public final class ReviewsDemo {
             log.accept(entry, recording.secondsAt(entry.atNanos()));
         };
         ComparisonSummary comparisons;
+        MirrorMeters v2Meters;
+        MirrorMeters controlMeters;
         try (ReviewsService v2 = ReviewsService.start(ReviewsService.Version.V2, TARGET, null, accessLog);
                 ReviewsService control = ReviewsService.start(ReviewsService.Version.V1, CONTROL, null, accessLog)) {
             Mirror mirror = Mirror.builder()
@@ -74,21 +76,32 @@ public final class ReviewsDemo {
                     recording.stop();
                 }
             } finally {
-                // Lets the last copies reach v2 and the control before they stop, and be compared;
-                // whatever is left is counted as shutdown.
+                // Lets the last copies reach v2 and the control before they stop, and be compared, then
+                // reads the meters, which close() removes; whatever is left is counted as shutdown.
+                awaitSettled(registry, Duration.ofSeconds(5));
+                v2Meters = MirrorMeters.read(registry, TARGET);
+                controlMeters = MirrorMeters.read(registry, CONTROL);
                 mirror.close(Duration.ofSeconds(5));
             }
             comparisons = mirror.comparisons();
         }
         DemoResult result = new DemoResult(options, recording.elapsed(), recording.users(), recording.v1(),
-                recording.v2(), recording.control(), MirrorMeters.read(registry, TARGET),
-                MirrorMeters.read(registry, CONTROL), ResponseDifferences.of(comparisons, TARGET, CONTROL),
+                recording.v2(), recording.control(), v2Meters, controlMeters,
+                ResponseDifferences.of(comparisons, TARGET, CONTROL),
                 recording.timeline(), options.report());
         writeReport(result);
         out.println();
         out.print(SummaryText.render(result));
         out.flush();
         return result;
+    }
+
+    /** Waits, up to {@code most}, until the mirror holds no copy: every one sent, answered and compared. */
+    private static void awaitSettled(SimpleMeterRegistry registry, Duration most) throws InterruptedException {
+        long deadline = System.nanoTime() + most.toNanos();
+        while (registry.get("mirror.inflight").gauge().value() > 0 && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
     }
 
     private static void printIntroduction(PrintStream out, DemoOptions options, ReviewsService v1, ReviewsService v2,

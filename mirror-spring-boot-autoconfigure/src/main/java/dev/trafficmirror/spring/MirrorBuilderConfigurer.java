@@ -198,6 +198,16 @@ public final class MirrorBuilderConfigurer {
             intSize("compare.max-decoded-body-size", compare.getMaxDecodedBodySize(), options::maxDecodedBodySize);
             accepted("compare.log-interval", () -> options.logInterval(compare.getLogInterval()),
                     "must be 0 or more (e.g. 10s, 1m; 0 logs every mismatch), was " + compare.getLogInterval());
+            MirrorProperties.NoiseProperties noise = compare.getNoise();
+            boolean samples = accepted("compare.noise.minimum-samples", () -> options.noise(noise.getMinimumSamples(), 20, 0),
+                    "must be at least 1 (control comparisons per endpoint), was " + noise.getMinimumSamples());
+            boolean relative = accepted("compare.noise.relative-threshold", () -> options.noise(1, noise.getRelativeThreshold(), 0),
+                    "must be between 0 and 100 (percent), was " + noise.getRelativeThreshold());
+            boolean absolute = accepted("compare.noise.absolute-threshold", () -> options.noise(1, 0, noise.getAbsoluteThreshold()),
+                    "must be between 0 and 100 (percentage points), was " + noise.getAbsoluteThreshold());
+            if (samples && relative && absolute) {
+                options.noise(noise.getMinimumSamples(), noise.getRelativeThreshold(), noise.getAbsoluteThreshold());
+            }
             return options;
         }
 

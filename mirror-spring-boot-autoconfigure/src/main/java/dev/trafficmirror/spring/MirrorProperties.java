@@ -549,6 +549,9 @@ public class MirrorProperties extends RequestSelectionProperties implements Vali
          */
         private boolean showValues;
 
+        /** When a candidate's difference is noise: where the control differs as often (see docs/compare.md). */
+        private final NoiseProperties noise = new NoiseProperties();
+
         public boolean isEnabled() {
             return enabled;
         }
@@ -613,6 +616,10 @@ public class MirrorProperties extends RequestSelectionProperties implements Vali
             this.showValues = showValues;
         }
 
+        public NoiseProperties getNoise() {
+            return noise;
+        }
+
         Map<String, Object> describe() {
             Map<String, Object> view = new LinkedHashMap<>();
             view.put("enabled", enabled);
@@ -623,6 +630,66 @@ public class MirrorProperties extends RequestSelectionProperties implements Vali
             view.put("max-decoded-body-size", String.valueOf(maxDecodedBodySize));
             view.put("log-interval", String.valueOf(logInterval));
             view.put("show-values", showValues);
+            view.put("noise", noise.describe());
+            return view;
+        }
+    }
+
+    /**
+     * When a candidate's difference is noise, by Diffy's rule: {@code mirror.compare.noise.*}. On the
+     * same request the control differed at exactly that place; or, once the control has been
+     * compared 'minimum-samples' times on the endpoint, the candidate differs at that field no more
+     * often than the control, beyond the thresholds.
+     */
+    public static class NoiseProperties {
+
+        /**
+         * Control comparisons an endpoint (method and path, ids folded) needs before a field can be
+         * noise there by its rates; until then the candidates' differences there are reported.
+         */
+        private int minimumSamples = 10;
+
+        /**
+         * Percent of the sum of the two rates by which the candidate's rate must exceed the control's
+         * for a field to be reported (Diffy's relative threshold).
+         */
+        private double relativeThreshold = 20;
+
+        /**
+         * Percentage points by which the candidate's rate must exceed the control's for a field to be
+         * reported (Diffy's absolute threshold).
+         */
+        private double absoluteThreshold = 0.03;
+
+        public int getMinimumSamples() {
+            return minimumSamples;
+        }
+
+        public void setMinimumSamples(int minimumSamples) {
+            this.minimumSamples = minimumSamples;
+        }
+
+        public double getRelativeThreshold() {
+            return relativeThreshold;
+        }
+
+        public void setRelativeThreshold(double relativeThreshold) {
+            this.relativeThreshold = relativeThreshold;
+        }
+
+        public double getAbsoluteThreshold() {
+            return absoluteThreshold;
+        }
+
+        public void setAbsoluteThreshold(double absoluteThreshold) {
+            this.absoluteThreshold = absoluteThreshold;
+        }
+
+        Map<String, Object> describe() {
+            Map<String, Object> view = new LinkedHashMap<>();
+            view.put("minimum-samples", minimumSamples);
+            view.put("relative-threshold", relativeThreshold);
+            view.put("absolute-threshold", absoluteThreshold);
             return view;
         }
     }

@@ -31,6 +31,9 @@ import org.springframework.boot.test.context.runner.WebApplicationContextRunner;
 @SuppressWarnings("unchecked")
 class MirrorEndpointTest {
 
+    private static final Map<String, Object> DEFAULT_NOISE = Map.of("minimum-samples", 10, "relative-threshold", 20.0,
+            "absolute-threshold", 0.03);
+
     private final WebApplicationContextRunner web = new WebApplicationContextRunner()
             .withConfiguration(AutoConfigurations.of(MirrorAutoConfiguration.class, MirrorEndpointAutoConfiguration.class));
 
@@ -158,7 +161,7 @@ class MirrorEndpointTest {
                 .containsEntry("circuit-breaker", Map.of("enabled", true, "failures", 10, "cool-down", "PT10S"))
                 .containsEntry("compare", Map.of("enabled", false, "ignore-headers", List.of(), "ignore-paths", List.of(),
                         "unordered-arrays", List.of(), "recent-mismatches", 100, "max-decoded-body-size", "1048576B",
-                        "log-interval", "PT10S", "show-values", false)));
+                        "log-interval", "PT10S", "show-values", false, "noise", DEFAULT_NOISE)));
     }
 
     @Test
@@ -171,7 +174,7 @@ class MirrorEndpointTest {
                         .containsEntry("compare", Map.of("enabled", true, "ignore-headers", List.of("ETag", "X-Backend"),
                                 "ignore-paths", List.of("$.generatedAt", "$.items[*].id"),
                                 "unordered-arrays", List.of("$.tags"), "recent-mismatches", 20,
-                                "max-decoded-body-size", "262144B", "log-interval", "PT1M", "show-values", true)));
+                                "max-decoded-body-size", "262144B", "log-interval", "PT1M", "show-values", true, "noise", DEFAULT_NOISE)));
     }
 
     @Test

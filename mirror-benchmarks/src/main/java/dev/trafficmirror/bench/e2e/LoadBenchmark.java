@@ -475,10 +475,10 @@ public final class LoadBenchmark {
         }
     }
 
-    /** What {@code wrk --latency} printed, parsed. */
-    record Wrk(double requestsPerSecond, double p50Millis, double p99Millis, long requests, long errors) {
+    /** What {@code wrk --latency} printed, parsed; public for the send-path bake-off. */
+    public record Wrk(double requestsPerSecond, double p50Millis, double p99Millis, long requests, long errors) {
 
-        static Wrk parse(String output) {
+        public static Wrk parse(String output) {
             double rps = Double.NaN;
             double p50 = Double.NaN;
             double p99 = Double.NaN;
@@ -526,7 +526,7 @@ public final class LoadBenchmark {
             throw new IllegalArgumentException("not a wrk latency: " + value);
         }
 
-        static long seconds(String duration) {
+        public static long seconds(String duration) {
             long number = Long.parseLong(duration.replaceAll("[smh]$", ""));
             return duration.endsWith("h") ? number * 3600 : duration.endsWith("m") ? number * 60 : number;
         }

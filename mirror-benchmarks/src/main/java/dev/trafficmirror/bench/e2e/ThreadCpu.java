@@ -6,23 +6,30 @@ import java.nio.file.Path;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.UnaryOperator;
 import java.util.stream.Stream;
 
 /**
  * CPU time of a process's threads, summed by what they do, from Linux's {@code /proc/<pid>/task}:
  * so that a benchmark shows where the primary's CPU per request goes (the request threads, the
  * mirror's I/O thread or senders, the JIT still compiling), not only how much there is. Elsewhere
- * than on Linux it finds nothing.
+ * than on Linux it finds nothing. Public for the send-path bake-off, which groups the threads its own way.
  */
-final class ThreadCpu {
+public final class ThreadCpu {
 
-    private static final double TICKS_PER_SECOND = 100; // USER_HZ on Linux
+    /** What the counts are in: clock ticks per second (USER_HZ on Linux). */
+    public static final double TICKS_PER_SECOND = 100;
 
     private ThreadCpu() {
     }
 
     /** Clock ticks used so far, by group of threads. */
     static Map<String, Long> of(long pid) {
+        return of(pid, ThreadCpu::group);
+    }
+
+    /** Clock ticks used so far, by the group that {@code group} puts each thread name in. */
+    public static Map<String, Long> of(long pid, UnaryOperator<String> group) {
         Map<String, Long> ticks = new TreeMap<>();
         try (Stream<Path> tasks = Files.list(Path.of("/proc", Long.toString(pid), "task"))) {
             tasks.forEach(task -> {
@@ -32,7 +39,7 @@ final class ThreadCpu {
                     // Fields after the name, which is in parentheses and may hold spaces: state is field 3,
                     // utime and stime fields 14 and 15.
                     String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-                    ticks.merge(group(name), Long.parseLong(fields[11]) + Long.parseLong(fields[12]), Long::sum);
+                    ticks.merge(group.apply(name), Long.parseLong(fields[11]) + Long.parseLong(fields[12]), Long::sum);
                 } catch (IOException | RuntimeException gone) {
                     // the thread ended meanwhile
                 }

@@ -47,6 +47,9 @@ public final class CompareOptions {
     private final int latencySamples;
     private final int maxDecodedBodySize;
     private final Duration logInterval;
+    private final int noiseMinimumSamples;
+    private final double noiseRelativeThreshold;
+    private final double noiseAbsoluteThreshold;
     private final List<ComparisonListener> listeners;
 
     private CompareOptions(Builder builder) {
@@ -58,6 +61,9 @@ public final class CompareOptions {
         this.latencySamples = builder.latencySamples;
         this.maxDecodedBodySize = builder.maxDecodedBodySize;
         this.logInterval = builder.logInterval;
+        this.noiseMinimumSamples = builder.noiseMinimumSamples;
+        this.noiseRelativeThreshold = builder.noiseRelativeThreshold;
+        this.noiseAbsoluteThreshold = builder.noiseAbsoluteThreshold;
         this.listeners = List.copyOf(builder.listeners);
     }
 
@@ -130,6 +136,21 @@ public final class CompareOptions {
         return listeners;
     }
 
+    /** Control comparisons an endpoint needs before a field can be noise there by its rates. */
+    public int noiseMinimumSamples() {
+        return noiseMinimumSamples;
+    }
+
+    /** Percent of {@code k + c} by which a candidate's rate {@code k} must exceed the control's {@code c}. */
+    public double noiseRelativeThreshold() {
+        return noiseRelativeThreshold;
+    }
+
+    /** Percentage points by which a candidate's rate must exceed the control's. */
+    public double noiseAbsoluteThreshold() {
+        return noiseAbsoluteThreshold;
+    }
+
 
     /** Configures {@link CompareOptions}; every setting has a default. */
     public static final class Builder {
@@ -141,6 +162,9 @@ public final class CompareOptions {
         private int latencySamples = 1024;
         private int maxDecodedBodySize = 1 << 20;
         private Duration logInterval = Duration.ofSeconds(10);
+        private int noiseMinimumSamples = 10;
+        private double noiseRelativeThreshold = 20;
+        private double noiseAbsoluteThreshold = 0.03;
         private final List<ComparisonListener> listeners = new ArrayList<>();
 
         private Builder() {
@@ -224,6 +248,29 @@ public final class CompareOptions {
                 throw new IllegalArgumentException("logInterval must not be negative, was " + interval);
             }
             this.logInterval = interval;
+            return this;
+        }
+
+        /**
+         * When a field a candidate differs at is noise, by Diffy's rule: on the same request the
+         * control differed at exactly that place, or, once the control has been compared
+         * {@code minimumSamples} times on the request's endpoint (method and path, ids folded), the
+         * candidate differs at that field no more often than the control does, beyond both thresholds:
+         * a field is reported when the candidate's rate {@code k} exceeds the control's {@code c} by more
+         * than {@code absolutePercent} percentage points and {@code k - c} is more than
+         * {@code relativePercent} percent of {@code k + c}. Defaults: 10 samples, 20 %, 0.03 points
+         * (Diffy's thresholds).
+         *
+         * @throws IllegalArgumentException if the samples are below 1 or a threshold is negative
+         */
+        public Builder noise(int minimumSamples, double relativePercent, double absolutePercent) {
+            this.noiseMinimumSamples = atLeast(minimumSamples, 1, "noise minimumSamples");
+            if (!(relativePercent >= 0 && relativePercent <= 100) || !(absolutePercent >= 0 && absolutePercent <= 100)) {
+                throw new IllegalArgumentException("noise thresholds must be between 0 and 100 (percent), were "
+                        + relativePercent + " and " + absolutePercent);
+            }
+            this.noiseRelativeThreshold = relativePercent;
+            this.noiseAbsoluteThreshold = absolutePercent;
             return this;
         }
 

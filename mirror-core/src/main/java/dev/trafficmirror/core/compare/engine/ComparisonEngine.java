@@ -46,7 +46,7 @@ public final class ComparisonEngine {
     private final CompareOptions options;
     private final Counters counters;
     private final ResponseDiff diff;
-    private final NoiseModel noise = new NoiseModel();
+    private final NoiseModel noise;
     private final RecentMismatches recent;
     private final Map<String, TargetState> targets = new LinkedHashMap<>();
 
@@ -82,6 +82,8 @@ public final class ComparisonEngine {
         this.options = Objects.requireNonNull(options, "options");
         this.counters = Objects.requireNonNull(counters, "counters");
         this.diff = new ResponseDiff(options);
+        this.noise = new NoiseModel(options.noiseMinimumSamples(), options.noiseRelativeThreshold(),
+                options.noiseAbsoluteThreshold());
         this.recent = new RecentMismatches(options.recentMismatches());
         for (MirrorTarget target : targets) {
             state(target);
@@ -101,9 +103,9 @@ public final class ComparisonEngine {
      * @param request the request both answered (its method and path are kept)
      * @param primary what the primary answered, or {@code null} when it was not captured
      *     ({@code not_comparable})
-     * @param control the same request's comparison for the control target, or {@code null}: the
-     *     fields it found different are noise for this one (and, being learned by then, on later
-     *     requests too)
+     * @param control the same request's comparison for the control target, or {@code null}: where it
+     *     differed, exactly, is noise for this one on this request (see {@link NoiseModel} for later
+     *     requests)
      */
     public Comparison compare(MirrorTarget target, MirrorRequest request, String mirrorId, PrimaryResponse primary,
             ShadowResponse shadow, Duration shadowLatency, Comparison control) {
@@ -121,15 +123,17 @@ public final class ComparisonEngine {
                 ResponseDiff.Found found = diff.diff(request.method(), primary, shadow);
                 List<Difference> all = found.differences().list();
                 int uncollected = found.differences().count() - all.size();
+                String endpoint = NoiseModel.endpoint(request.method(), request.path());
                 if (state.control) {
-                    noise.learn(all);
+                    noise.control(endpoint, all);
                     reported = all;
                 } else {
                     Set<String> sameRequest = control == null ? Set.of()
                             : control.differences().stream().map(Difference::path).collect(Collectors.toSet());
+                    Set<Difference> noisy = noise.candidate(target.name(), endpoint, all, sameRequest);
                     reported = new ArrayList<>(all.size());
                     for (Difference difference : all) {
-                        if (noise.isNoise(difference.path(), sameRequest)) {
+                        if (noisy.contains(difference)) {
                             noiseCount++;
                         } else {
                             reported.add(difference);

@@ -1,0 +1,53 @@
+package dev.trafficmirror.bench.bakeoff;
+
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyStore;
+import java.security.cert.Certificate;
+import java.security.cert.CertificateFactory;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManager;
+import javax.net.ssl.TrustManagerFactory;
+import javax.net.ssl.X509TrustManager;
+
+/**
+ * Trust in the bake-off's private CA only, given to each client explicitly: the JVM's trust store
+ * stays as it is (except for trafficmirror, whose public API takes no SSLContext; see
+ * {@link TrafficmirrorSender}). Hostname verification is each client's default, on.
+ */
+final class Tls {
+
+    private Tls() {
+    }
+
+    /** Trusts exactly the certificates in {@code caPem}. */
+    static X509TrustManager trustManager(Path caPem) throws Exception {
+        KeyStore store = KeyStore.getInstance(KeyStore.getDefaultType());
+        store.load(null, null);
+        try (InputStream in = Files.newInputStream(caPem)) {
+            int i = 0;
+            for (Certificate ca : CertificateFactory.getInstance("X.509").generateCertificates(in)) {
+                store.setCertificateEntry("ca-" + i++, ca);
+            }
+        }
+        TrustManagerFactory factory = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+        factory.init(store);
+        for (TrustManager manager : factory.getTrustManagers()) {
+            if (manager instanceof X509TrustManager x509) {
+                return x509;
+            }
+        }
+        throw new IllegalStateException("no X509TrustManager");
+    }
+
+    static SSLContext context(X509TrustManager trust) throws Exception {
+        SSLContext context = SSLContext.getInstance("TLS");
+        context.init(null, new TrustManager[] {trust}, null);
+        return context;
+    }
+
+    static SSLContext context(Path caPem) throws Exception {
+        return context(trustManager(caPem));
+    }
+}
