@@ -10,7 +10,6 @@ module dev.trafficmirror.core {
     requires transitive micrometer.core;
     requires io.github.resilience4j.bulkhead;
     requires io.github.resilience4j.circuitbreaker;
-    requires okhttp3;
     requires org.slf4j;
     // Field-by-field JSON comparison when Jackson is there; bodies compared byte for byte otherwise.
     requires static com.fasterxml.jackson.databind;

@@ -43,6 +43,7 @@ final class Dispatcher implements MirrorIntegration {
     private final int responseCaptureLimit;
     private final InFlight inFlight;
     private final ComparisonEngine comparisons;
+    private final CompareExecutor compareExecutor;
     private final MirrorMeters meters;
     private final ShadowIo io;
     private final MirrorSink sink;
@@ -53,11 +54,13 @@ final class Dispatcher implements MirrorIntegration {
 
     /**
      * @param comparisons the engine comparing answers, or {@code null} when no target compares
-     * @param io the I/O thread sending some targets' copies, or {@code null} when none does
-     * @param sink the sender of the other targets' copies
+     * @param compareExecutor where the engine compares, or {@code null} when no target compares
+     * @param io the I/O thread sending the targets' copies, or {@code null} when a sink of the application's does
+     * @param sink the application's own sender of every target's copies, or {@code null} for the I/O thread
      */
     Dispatcher(List<TargetRoute> routes, Predicate<MirrorRequest> condition, long maxBodySize, int responseCaptureLimit,
-            InFlight inFlight, ComparisonEngine comparisons, MirrorMeters meters, ShadowIo io, MirrorSink sink) {
+            InFlight inFlight, ComparisonEngine comparisons, CompareExecutor compareExecutor, MirrorMeters meters,
+            ShadowIo io, MirrorSink sink) {
         this.routes = List.copyOf(routes);
         this.lanes = this.routes.stream().map(TargetRoute::lane).toList();
         this.condition = condition;
@@ -65,6 +68,7 @@ final class Dispatcher implements MirrorIntegration {
         this.responseCaptureLimit = responseCaptureLimit;
         this.inFlight = inFlight;
         this.comparisons = comparisons;
+        this.compareExecutor = compareExecutor;
         this.meters = meters;
         this.io = io;
         this.sink = sink;
@@ -210,7 +214,7 @@ final class Dispatcher implements MirrorIntegration {
             return null;
         }
         boolean awaitsControl = chosen.stream().anyMatch(route -> route.target().isControl());
-        return new ComparisonRound(comparisons, head, id, primary, inFlight, awaitsControl);
+        return new ComparisonRound(comparisons, compareExecutor, head, id, primary, inFlight, awaitsControl);
     }
 
     /**
@@ -301,6 +305,10 @@ final class Dispatcher implements MirrorIntegration {
         return inFlight;
     }
 
+    int connectionCount() {
+        return io == null ? 0 : io.connectionCount();
+    }
+
     ComparisonEngine comparisons() {
         return comparisons;
     }
@@ -349,8 +357,13 @@ final class Dispatcher implements MirrorIntegration {
         if (io != null) {
             io.close();
         }
-        sink.close();
+        if (sink != null) {
+            sink.close();
+        }
         lanes.forEach(TargetLane::close);
+        if (compareExecutor != null) {
+            compareExecutor.close();
+        }
         meters.removeAll();
     }
 }

@@ -3,7 +3,6 @@ package dev.trafficmirror.core;
 import dev.trafficmirror.core.compare.CompareOptions;
 import dev.trafficmirror.core.compare.ComparisonSummary;
 import dev.trafficmirror.core.compare.engine.ComparisonEngine;
-import dev.trafficmirror.core.http.HttpShadowSink;
 import dev.trafficmirror.core.http.ShadowIo;
 import dev.trafficmirror.core.integration.MirrorIntegration;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -52,11 +51,12 @@ import org.slf4j.LoggerFactory;
  * <p>Container integrations, which decide on a request's head before its body is read and capture
  * the primary's answer, use {@link #integration()} instead of {@link #submit}.
  *
- * <p>Copies to plain {@code http://} targets that do not compare answers are sent by one
- * non-blocking I/O thread per mirror ({@code trafficmirror-io}, a daemon thread), on keep-alive
- * connections; {@code https://} targets, comparing targets and every target of a
- * {@link Builder#sink sink} of your own are sent by {@code maxConcurrent} sender threads per target,
- * which are not daemon threads. {@link #close()} the mirror when the application stops.
+ * <p>Copies to {@code http://} and {@code https://} targets are sent by one non-blocking I/O thread
+ * per mirror ({@code trafficmirror-io}, a daemon thread), on keep-alive connections; answers of
+ * comparing targets are compared on one comparing thread ({@code trafficmirror-compare}, a daemon
+ * thread). With a {@link Builder#sink sink} of your own, each target's copies are handed to it on
+ * {@code maxConcurrent} sender threads of the target's, which are not daemon threads.
+ * {@link #close()} the mirror when the application stops.
  */
 public final class Mirror implements AutoCloseable {
 
@@ -78,17 +78,13 @@ public final class Mirror implements AutoCloseable {
         this.trace = builder.trace;
         this.drainTimeout = builder.drainTimeout;
         InFlight inFlight = new InFlight(builder.maxBufferedBytes);
-        long byIo = builder.sink != null ? 0 : builder.targets.stream().filter(Mirror::travelsByShadowIo).count();
-        // OkHttp starts no thread and opens no connection until a copy needs one.
-        MirrorSink sink = builder.sink != null ? builder.sink
-                : new HttpShadowSink(builder.connectTimeout, builder.timeout,
-                        (int) (builder.maxConcurrent * (builder.targets.size() - byIo)), builder.responseCaptureLimit);
-        ShadowIo io = byIo == 0 ? null : new ShadowIo(builder.connectTimeout, builder.timeout, builder.responseCaptureLimit);
+        // Every copy goes out on the I/O thread, unless the application sends copies itself.
+        MirrorSink sink = builder.sink;
+        ShadowIo io = sink != null ? null : new ShadowIo(builder.connectTimeout, builder.timeout, builder.responseCaptureLimit);
         MirrorMeters meters = new MirrorMeters(builder.meterRegistry, builder.name);
         List<TargetRoute> routes = new ArrayList<>();
         for (MirrorTarget target : builder.targets) {
-            ShadowIo.Pool pool = io != null && travelsByShadowIo(target)
-                    ? io.pool(target, builder.maxConcurrent, builder.queueCapacity) : null;
+            ShadowIo.Pool pool = io == null ? null : io.pool(target, builder.maxConcurrent, builder.queueCapacity);
             TargetLane lane = new TargetLane(target, builder.maxConcurrent, builder.queueCapacity, sink, pool,
                     inFlight, new TargetMeters(meters, target.name()), builder.breaker);
             Sampling sampling = target.sampling().orElseGet(() -> Objects.requireNonNull(builder.sampling.get(), "sampling"));
@@ -98,8 +94,10 @@ public final class Mirror implements AutoCloseable {
         List<MirrorTarget> comparing = builder.targets.stream().filter(MirrorTarget::compares).toList();
         ComparisonEngine comparisons = comparing.isEmpty() ? null
                 : new ComparisonEngine(builder.compareOptions, meters, comparing);
+        CompareExecutor compareExecutor = comparisons == null ? null
+                : Objects.requireNonNullElseGet(builder.compareExecutor, () -> new CompareExecutor(CompareExecutor.QUEUE_CAPACITY));
         this.dispatcher = new Dispatcher(routes, builder.condition, builder.maxBodySize, builder.responseCaptureLimit,
-                inFlight, comparisons, meters, io, sink);
+                inFlight, comparisons, compareExecutor, meters, io, sink);
         meters.gauge(MirrorMeters.IN_FLIGHT, "Copies accepted and not yet finished (queued or being sent)", null,
                 inFlight, InFlight::copies);
         meters.gauge("mirror.buffered", "Body bytes held by copies waiting to be sent or being sent", "bytes",
@@ -126,15 +124,6 @@ public final class Mirror implements AutoCloseable {
         }
         return text.append("; request bodies up to ").append(maxBodySize).append(" bytes; trace context ")
                 .append(trace.name().toLowerCase(Locale.ROOT)).toString();
-    }
-
-    /**
-     * Whether the built-in client sends a target's copies from the shared non-blocking I/O thread:
-     * plain HTTP that is not compared. TLS targets, and comparing targets (whose answers are compared
-     * on the thread that received them), go through OkHttp on the lane's own threads.
-     */
-    private static boolean travelsByShadowIo(MirrorTarget target) {
-        return target.url().regionMatches(true, 0, "http:", 0, 5) && !target.compares();
     }
 
     /** Starts configuring a mirror. */
@@ -170,6 +159,11 @@ public final class Mirror implements AutoCloseable {
     /** What the mirror holds right now, for tests of its bounds. */
     InFlight inFlight() {
         return dispatcher.inFlight();
+    }
+
+    /** Connections open to the targets, idle or busy; for tests that look for leaks. */
+    int connectionCount() {
+        return dispatcher.connectionCount();
     }
 
     /** The targets, in the order configured. */
@@ -262,6 +256,7 @@ public final class Mirror implements AutoCloseable {
         private MeterRegistry meterRegistry = Metrics.globalRegistry;
         private String name = "default";
         private MirrorSink sink;
+        private CompareExecutor compareExecutor;
 
         private Builder() {
         }
@@ -345,10 +340,8 @@ public final class Mirror implements AutoCloseable {
         }
 
         /**
-         * Copies in flight to one target at the same time; default 16. For a plain {@code http://}
-         * target that does not compare, its keep-alive connections on the mirror's I/O thread; for an
-         * {@code https://} or comparing target, or with a {@link #sink sink} of your own, its sender
-         * threads.
+         * Copies in flight to one target at the same time; default 16: its keep-alive connections on
+         * the mirror's I/O thread or, with a {@link #sink sink} of your own, its sender threads.
          */
         public Builder maxConcurrent(int maxConcurrent) {
             this.maxConcurrent = (int) requireAtLeast(maxConcurrent, 1, "maxConcurrent");
@@ -451,9 +444,15 @@ public final class Mirror implements AutoCloseable {
             return this;
         }
 
+        /** Where comparisons run, for tests that need to hold them up; the mirror closes it. */
+        Builder compareExecutor(CompareExecutor executor) {
+            this.compareExecutor = Objects.requireNonNull(executor, "compareExecutor");
+            return this;
+        }
+
         /**
-         * Builds the mirror and starts its I/O thread when some target is sent by it; sender threads
-         * start with the first copies of the targets that have them.
+         * Builds the mirror and starts its I/O thread (unless a {@link #sink sink} of the application's
+         * sends the copies; its sender threads start with the first copies).
          *
          * @throws IllegalArgumentException if there is no target, two targets share a name, or more
          *     than one target is the control

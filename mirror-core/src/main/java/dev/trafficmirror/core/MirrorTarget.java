@@ -1,17 +1,13 @@
 package dev.trafficmirror.core;
 
-import dev.trafficmirror.core.http.WireSyntax;
-import java.net.URI;
-import java.net.URISyntaxException;
-import java.util.Locale;
+import dev.trafficmirror.core.http.TargetAddress;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalDouble;
 import java.util.function.IntPredicate;
 import java.util.function.Predicate;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
-import okhttp3.HttpUrl;
+import java.util.function.Supplier;
+import javax.net.ssl.SSLContext;
 
 /**
  * A shadow endpoint that receives copies: a name (the {@code target} metric tag), a base URL and,
@@ -38,9 +34,6 @@ import okhttp3.HttpUrl;
  */
 public final class MirrorTarget {
 
-    /** A host (a name, an IPv4 address, or an IPv6 address in brackets) and an optional port. */
-    private static final Pattern AUTHORITY = Pattern.compile("(\\[[0-9A-Fa-f:.]+]|[A-Za-z0-9._~-]+)(?::([0-9]{1,5}))?");
-
     /** Percentages are kept as parts per million of requests. */
     static final long ONE_MILLION = 1_000_000L;
 
@@ -54,6 +47,7 @@ public final class MirrorTarget {
     private final boolean headersOnly;
     private final boolean compare;
     private final boolean control;
+    private final Supplier<TargetTls> tls;
 
     private MirrorTarget(Builder builder) {
         this.name = builder.name;
@@ -66,6 +60,7 @@ public final class MirrorTarget {
         this.headersOnly = builder.headersOnly;
         this.control = builder.control;
         this.compare = builder.compare || builder.control;
+        this.tls = builder.tls;
     }
 
     /**
@@ -74,7 +69,7 @@ public final class MirrorTarget {
      * @throws IllegalArgumentException if the URL is not an absolute http(s) URL with a host
      */
     public static MirrorTarget of(String url) {
-        return new Builder(parse(url).getRawAuthority(), url).build();
+        return new Builder(TargetAddress.of(url).authority(), url).build();
     }
 
     /**
@@ -87,7 +82,7 @@ public final class MirrorTarget {
         if (name == null || name.isBlank()) {
             throw new IllegalArgumentException("target name must not be blank");
         }
-        parse(url);
+        TargetAddress.of(url);
         return new Builder(name, url).build();
     }
 
@@ -164,6 +159,34 @@ public final class MirrorTarget {
         return newBuilder().control(isControl).build();
     }
 
+    /**
+     * This {@code https} target with an {@link SSLContext} of its own: the trust material its
+     * certificate is checked against and, for mutual TLS, the client certificate it is shown, instead
+     * of the JVM's defaults. The host name is verified whatever the context.
+     *
+     * @throws IllegalArgumentException if the target is not {@code https}
+     */
+    public MirrorTarget sslContext(SSLContext context) {
+        TargetTls tls = TargetTls.of(context);
+        return newBuilder().tls(() -> tls).build();
+    }
+
+    /**
+     * This {@code https} target with the TLS settings {@code tls} gives at the time each new
+     * connection is opened, so that certificates can be reloaded (Spring Boot's SSL bundles are);
+     * connections already open keep theirs.
+     *
+     * @throws IllegalArgumentException if the target is not {@code https}
+     */
+    public MirrorTarget tls(Supplier<TargetTls> tls) {
+        return newBuilder().tls(tls).build();
+    }
+
+    /** The target's own TLS settings, as each new connection asks for them; empty for the JVM's defaults. */
+    public Optional<Supplier<TargetTls>> tls() {
+        return Optional.ofNullable(tls);
+    }
+
     /** Whether this target's answers are compared with the primary's (a control's are). */
     public boolean compares() {
         return compare;
@@ -226,50 +249,6 @@ public final class MirrorTarget {
         return Math.round(percent * (ONE_MILLION / 100));
     }
 
-    private static URI parse(String url) {
-        Objects.requireNonNull(url, "target url");
-        URI uri;
-        try {
-            uri = new URI(url);
-        } catch (URISyntaxException e) {
-            throw new IllegalArgumentException("target url '" + url + "' is not a valid URL: " + e.getMessage(), e);
-        }
-        String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
-        if (!scheme.equals("http") && !scheme.equals("https")) {
-            throw new IllegalArgumentException("target url '" + url + "' must start with http:// or https://");
-        }
-        // The authority is read here, not by URI.getHost(), which has no host for a name with '_'
-        // (shadow_v2, as docker-compose names services): such a name resolves like any other.
-        String authority = uri.getRawAuthority();
-        if (authority != null && authority.indexOf('@') >= 0 || uri.getRawQuery() != null
-                || uri.getRawFragment() != null) {
-            throw new IllegalArgumentException("target url '" + url + "' must not have a query, fragment or user info");
-        }
-        Matcher hostAndPort = authority == null ? null : AUTHORITY.matcher(authority);
-        if (hostAndPort == null || !hostAndPort.matches() || !isHost(hostAndPort.group(1))
-                || (hostAndPort.group(2) != null && Integer.parseInt(hostAndPort.group(2)) > 65535)
-                || HttpUrl.parse(url) == null) {
-            throw new IllegalArgumentException("target url '" + url + "' has no valid host and port: a name"
-                    + " (letters, digits, '-', '_', '.'), an IPv4 address or an IPv6 address in brackets, then an"
-                    + " optional :port");
-        }
-        String basePath = uri.getRawPath();
-        if (!basePath.isEmpty() && !basePath.equals(WireSyntax.path(basePath))) {
-            throw new IllegalArgumentException("target url '" + url
-                    + "' must have a plain base path: no dot segments, spaces or invalid percent-encoding");
-        }
-        return uri;
-    }
-
-    /** A name whose labels are not empty (one trailing dot aside: an absolute name), or an IP literal. */
-    private static boolean isHost(String host) {
-        if (host.startsWith("[")) {
-            return host.length() > 2;
-        }
-        String labels = host.endsWith(".") ? host.substring(0, host.length() - 1) : host;
-        return !labels.isEmpty() && !labels.startsWith(".") && !labels.contains("..");
-    }
-
     private static String stripTrailingSlash(String url) {
         return url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
     }
@@ -290,6 +269,7 @@ public final class MirrorTarget {
         private boolean headersOnly;
         private boolean compare;
         private boolean control;
+        private Supplier<TargetTls> tls;
 
         private Builder(String name, String url) {
             this.name = name;
@@ -307,6 +287,7 @@ public final class MirrorTarget {
             this.headersOnly = target.headersOnly;
             this.compare = target.compare;
             this.control = target.control;
+            this.tls = target.tls;
         }
 
         /** See {@link MirrorTarget#percentage(double)}. */
@@ -358,8 +339,23 @@ public final class MirrorTarget {
             return this;
         }
 
-        /** The target. */
+        /** See {@link MirrorTarget#tls(Supplier)}. */
+        public Builder tls(Supplier<TargetTls> tls) {
+            this.tls = Objects.requireNonNull(tls, "tls");
+            return this;
+        }
+
+        /**
+         * The target.
+         *
+         * @throws IllegalArgumentException if it has TLS settings but is not {@code https}: they would
+         *     not be used
+         */
         public MirrorTarget build() {
+            if (tls != null && !TargetAddress.of(url).tls()) {
+                throw new IllegalArgumentException("target '" + name + "' is " + url + ", not https: its TLS settings"
+                        + " would not be used");
+            }
             return new MirrorTarget(this);
         }
     }
@@ -370,13 +366,14 @@ public final class MirrorTarget {
                 && percentage.equals(other.percentage) && Objects.equals(sampling, other.sampling)
                 && Objects.equals(condition, other.condition) && Objects.equals(primaryStatus, other.primaryStatus)
                 && Objects.equals(headers, other.headers) && headersOnly == other.headersOnly
-                && compare == other.compare && control == other.control;
+                && compare == other.compare && control == other.control
+                && Objects.equals(tls, other.tls);
     }
 
     @Override
     public int hashCode() {
         return Objects.hash(name, url, percentage, sampling, condition, primaryStatus, headers, headersOnly, compare,
-                control);
+                control, tls);
     }
 
     @Override

@@ -20,9 +20,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One target's own path: its circuit breaker, its bounded way to the shadow (its own queue and
- * connections on the shared {@link ShadowIo} thread, or for a sink of the application's own and for
- * TLS and comparing targets a resilience4j thread-pool bulkhead; either way a dead target cannot
- * starve a healthy one), its failure log, its recent failures and its meters. Every copy handed to it is counted exactly once, whatever happens.
+ * connections on the shared {@link ShadowIo} thread, or for a sink of the application's own a
+ * resilience4j thread-pool bulkhead; either way a dead target cannot starve a healthy one), its
+ * failure log, its recent failures and its meters. Every copy handed to it is counted exactly once, whatever happens.
  * Which requests it gets is decided by its {@link TargetRoute}.
  */
 final class TargetLane {
@@ -142,7 +142,7 @@ final class TargetLane {
     /** A copy that never reached the shadow: candidates waiting for this (control) target go on. */
     void unanswered(ComparisonRound round) {
         if (round != null) {
-            round.settled(target, null, 0);
+            round.settled(target, null, 0, () -> { });
         }
     }
 
@@ -211,17 +211,20 @@ final class TargetLane {
         failures.failed(reason, failure);
     }
 
-    /** The copy is done with, sent or not: comparisons told, its body's memory and its place in flight given back. */
+    /**
+     * The copy is done with, sent or not: comparisons told; its body's memory and its place in flight
+     * given back once its comparison, if any, is done (off this thread).
+     */
     private void finish(ComparisonRound round, InFlight.SharedBody body, ShadowResponse response, long nanos) {
-        try {
-            // Compared here, on the sending thread, while the copy still counts as in flight.
-            if (round != null) {
-                round.settled(target, response, nanos);
-            }
-        } finally {
+        Runnable release = () -> {
             body.done();
             inFlight.copyFinished();
+        };
+        if (round == null) {
+            release.run();
+            return;
         }
+        round.settled(target, response, nanos, release);
     }
 
     /** A copy on its way through {@link ShadowIo}, settled by its I/O thread. */

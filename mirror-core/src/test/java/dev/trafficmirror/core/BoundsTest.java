@@ -4,7 +4,6 @@ import static dev.trafficmirror.core.Meters.soon;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
-import dev.trafficmirror.core.http.HttpShadowSink;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
 import java.util.Random;
@@ -25,14 +24,12 @@ class BoundsTest {
     private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
     private final byte[] body = new byte[BODY];
     private BlackHole blackHole;
-    private HttpShadowSink sink;
     private Mirror mirror;
 
     @BeforeEach
     void start() throws Exception {
         new Random(7).nextBytes(body);
         blackHole = new BlackHole();
-        sink = new HttpShadowSink(Duration.ofSeconds(1), NEVER, 16, 1024);
     }
 
     @AfterEach
@@ -74,7 +71,7 @@ class BoundsTest {
     void shouldNeverBufferMoreThanTheByteBudgetAndDropTheRestAtOnce() {
         long budget = 4L << 20;
         mirror = Mirror.builder().target(MirrorTarget.of(TARGET, blackHole.url())).maxBufferedBytes(budget)
-                .timeout(NEVER).meterRegistry(registry).sink(sink).build();
+                .timeout(NEVER).meterRegistry(registry).build();
         int requests = 20_000;
         int fit = (int) (budget / BODY);
 
@@ -94,13 +91,13 @@ class BoundsTest {
         assertThat(mirror.inFlight().copies()).isZero();
         assertThat(mirror.inFlight().bufferedBytes()).isZero();
         assertThat(registry.find("mirror.inflight").gauges()).as("removed by close()").isEmpty();
-        assertThat(sink.connectionCount()).isZero();
+        assertThat(mirror.connectionCount()).isZero();
     }
 
     @Test
     void shouldDropWhenEverySenderIsBusyAndTheQueueIsFull() {
         mirror = Mirror.builder().target(MirrorTarget.of(TARGET, blackHole.url())).maxConcurrent(4).queueCapacity(100)
-                .maxBufferedBytes(1L << 30).timeout(NEVER).meterRegistry(registry).sink(sink).build();
+                .maxBufferedBytes(1L << 30).timeout(NEVER).meterRegistry(registry).build();
         int requests = 5_000;
 
         submit(requests);
@@ -116,7 +113,7 @@ class BoundsTest {
     @Test
     void shouldDropWithoutQueueingWhenTheQueueCapacityIsZero() {
         mirror = Mirror.builder().target(MirrorTarget.of(TARGET, blackHole.url())).maxConcurrent(2).queueCapacity(0)
-                .timeout(NEVER).meterRegistry(registry).sink(sink).build();
+                .timeout(NEVER).meterRegistry(registry).build();
 
         submit(1_000);
 
@@ -130,7 +127,7 @@ class BoundsTest {
         BlackHole second = blackHole;
         mirror = Mirror.builder().target(MirrorTarget.of(TARGET, blackHole.url()))
                 .target(MirrorTarget.of("second", second.url())).maxBufferedBytes(budget)
-                .timeout(NEVER).meterRegistry(registry).sink(sink).build();
+                .timeout(NEVER).meterRegistry(registry).build();
 
         submit(100);
 

@@ -211,6 +211,60 @@ class MirrorComparisonTest {
     }
 
     @Test
+    void shouldCompareOnTheComparingThreadNeverOnTheOneThatReceivedTheAnswer() throws Exception {
+        answer(candidate, request -> "{\"id\":7}");
+        List<String> threads = new CopyOnWriteArrayList<>();
+        mirror = Mirror.builder().target(MirrorTarget.of("v2", candidate.url("/").toString()).compare(true))
+                .meterRegistry(registry).comparison(CompareOptions.builder()
+                        .listener(comparison -> threads.add(Thread.currentThread().getName())).build()).build();
+
+        for (int i = 0; i < 5; i++) {
+            mirror.integration().submit(get("/reviews/" + i), primary("{\"id\":7}"));
+        }
+
+        await().untilAsserted(() -> assertThat(threads).hasSize(5));
+        assertThat(threads).containsOnly("trafficmirror-compare");
+    }
+
+    @Test
+    void shouldSkipAndCountComparisonsWhileTheComparingThreadIsBehindAndKeepTheCopiesCounts() throws Exception {
+        answer(candidate, request -> "{\"id\":7}");
+        CompareExecutor executor = new CompareExecutor(1);
+        CountDownLatch busy = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        assertThat(executor.tryRun(() -> {
+            busy.countDown();
+            hold(release);
+        })).isTrue();
+        busy.await(5, TimeUnit.SECONDS);
+        mirror = Mirror.builder().target(MirrorTarget.of("v2", candidate.url("/").toString()).compare(true))
+                .meterRegistry(registry).compareExecutor(executor).build();
+
+        // The thread is held and its queue takes one: the first answer waits, the next two are skipped.
+        for (int i = 0; i < 3; i++) {
+            mirror.integration().submit(get("/reviews/" + i), primary("{\"id\":7}"));
+            int sent = i + 1;
+            await().untilAsserted(() -> assertThat(Meters.count(registry, "v2", Reason.NONE)).isEqualTo(sent));
+        }
+        await().untilAsserted(() -> assertThat(compared("v2", ComparisonResult.SKIPPED)).isEqualTo(2));
+        assertThat(mirror.comparisons().target("v2").skipped()).isEqualTo(2);
+        assertThat(mirror.inFlight().copies()).as("the waiting comparison holds its copy").isEqualTo(1);
+        release.countDown();
+
+        await().untilAsserted(() -> assertThat(compared("v2", ComparisonResult.MATCH)).isEqualTo(1));
+        await().untilAsserted(() -> assertThat(mirror.inFlight().copies()).isZero());
+        assertThat(mirror.comparisons().target("v2").compared()).isEqualTo(1);
+    }
+
+    private static void hold(CountDownLatch latch) {
+        try {
+            latch.await(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    @Test
     void shouldRefuseTwoControls() {
         assertThatThrownBy(() -> Mirror.builder()
                 .target(MirrorTarget.of("a", "http://a").control(true))

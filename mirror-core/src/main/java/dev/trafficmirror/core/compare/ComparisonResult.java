@@ -15,7 +15,12 @@ public enum ComparisonResult {
      */
     NOT_COMPARABLE,
     /** The comparison itself failed unexpectedly. */
-    ERROR;
+    ERROR,
+    /**
+     * Not compared: comparisons were behind, their queue full, and this one was left out rather than
+     * waited for. The copy was answered all the same (it counts as completed).
+     */
+    SKIPPED;
 
     private final String tag = name().toLowerCase(Locale.ROOT);
 

@@ -44,13 +44,14 @@ public record ComparisonSummary(List<TargetSummary> targets, List<Comparison> re
      * @param mismatches answers with at least one reported difference
      * @param notComparable answers that could not be compared (a body over the capture limit...)
      * @param errors comparisons that failed
+     * @param skipped answers not compared because comparisons were behind (not counted in {@code compared})
      * @param noise differences set aside as noise
      * @param topFields the fields reported most often, each with the number of mismatches it was in
      * @param primaryLatency the primary's latency over the recent comparisons
      * @param shadowLatency this target's latency over the same comparisons
      */
     public record TargetSummary(String target, boolean control, long compared, long matches, long mismatches,
-            long notComparable, long errors, long noise, List<FieldCount> topFields, Latency primaryLatency,
+            long notComparable, long errors, long skipped, long noise, List<FieldCount> topFields, Latency primaryLatency,
             Latency shadowLatency) {
 
         /** Copies the list. */

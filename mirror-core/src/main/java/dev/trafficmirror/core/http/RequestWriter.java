@@ -1,20 +1,17 @@
 package dev.trafficmirror.core.http;
 
 import dev.trafficmirror.core.MirrorRequest;
-
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Map;
 import java.util.Set;
-import okhttp3.HttpUrl;
 
 /**
- * Spells a copy as an HTTP/1.1 request for its target, with the same rules as {@link HttpShadowSink}:
- * the target's base path before the request's path, path and query checked to go out unchanged
- * ({@link HttpShadowSink#checkedPath}), header names and values checked so that nothing can be
- * injected, values written as the UTF-8 bytes the client sent, the target's Host unless the header
- * rules chose one, and framing (Content-Length) of our own. Runs on the I/O thread for every copy,
+ * Spells a copy as an HTTP/1.1 request for its target: the target's base path before the
+ * request's path, path and query checked to go out unchanged ({@link #checkedPath}), header names
+ * and values checked so that nothing can be injected, values written as the UTF-8 bytes the client
+ * sent, the target's Host unless the header rules chose one, and framing (Content-Length) of our own. Runs on the I/O thread for every copy,
  * so it writes straight into one array.
  */
 final class RequestWriter {
@@ -34,11 +31,11 @@ final class RequestWriter {
      *
      * @throws IllegalArgumentException when the copy cannot be sent as received ({@code invalid_request})
      */
-    static ByteBuffer[] write(HttpUrl base, MirrorRequest request) {
+    static ByteBuffer[] write(TargetAddress target, MirrorRequest request) {
         if (!WireSyntax.isToken(request.method())) {
             throw new IllegalArgumentException("the copy's method is not a token");
         }
-        String path = HttpShadowSink.checkedPath(base.encodedPath(), request);
+        String path = checkedPath(target.basePath(), request);
         RequestWriter head = new RequestWriter(512);
         head.ascii(request.method()).ascii(" ").ascii(path);
         if (request.query() != null) {
@@ -46,7 +43,7 @@ final class RequestWriter {
         }
         head.ascii(" HTTP/1.1\r\n");
         if (request.header("Host") == null) {
-            head.field("Host", hostHeader(base));
+            head.field("Host", target.hostHeader());
         }
         for (Map.Entry<String, String> header : request.headers()) {
             String name = header.getKey();
@@ -66,10 +63,20 @@ final class RequestWriter {
         return bodyLength == 0 ? new ByteBuffer[] {headBytes} : new ByteBuffer[] {headBytes, request.body()};
     }
 
-    /** The target's host, bracketed when IPv6, with its port unless it is the scheme's default. */
-    static String hostHeader(HttpUrl url) {
-        String host = url.host().indexOf(':') >= 0 ? "[" + url.host() + "]" : url.host();
-        return url.port() == HttpUrl.defaultPort(url.scheme()) ? host : host + ":" + url.port();
+    /**
+     * The copy's path on the wire: the target's base path followed by the request's path, once both
+     * path and query are known to be spelled exactly as they should go out (no dot segment in any
+     * spelling, nothing to re-encode), so that the copy cannot leave the base path.
+     *
+     * @throws IllegalArgumentException when the path or query cannot be sent unchanged ({@code invalid_request})
+     */
+    static String checkedPath(String basePath, MirrorRequest request) {
+        String query = request.query();
+        if (!request.path().equals(WireSyntax.path(request.path()))
+                || (query != null && !query.equals(WireSyntax.query(query)))) {
+            throw new IllegalArgumentException("the request's path or query cannot be reproduced safely");
+        }
+        return basePath + request.path();
     }
 
     private void field(String name, String value) {

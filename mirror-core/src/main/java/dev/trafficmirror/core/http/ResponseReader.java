@@ -1,7 +1,6 @@
 package dev.trafficmirror.core.http;
 
 import dev.trafficmirror.core.ShadowResponse;
-
 import java.io.ByteArrayOutputStream;
 import java.io.EOFException;
 import java.io.IOException;
@@ -159,6 +158,9 @@ final class ResponseReader {
             keepAlive &= status != 101;
             state = State.DONE;
         } else if (transferEncoding != null) {
+            // Both framings: the length is ignored (RFC 9112, 6.3), and the connection, which a
+            // smuggled message could share, is not used again.
+            keepAlive &= !framedByLength;
             if (!transferEncoding.toLowerCase(Locale.ROOT).endsWith("chunked")) {
                 keepAlive = false;
                 state = State.UNTIL_CLOSE;

@@ -8,7 +8,6 @@ import dev.trafficmirror.core.MirrorRequest;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.stream.Stream;
-import okhttp3.HttpUrl;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -19,13 +18,13 @@ import org.junit.jupiter.params.provider.ValueSource;
 /** The exact bytes {@link RequestWriter} puts on the wire, and what it refuses to write. */
 class RequestWriterTest {
 
-    private static final HttpUrl BASE = HttpUrl.get("http://shadow.internal:9080");
+    private static final TargetAddress BASE = TargetAddress.of("http://shadow.internal:9080");
 
-    private static byte[] written(HttpUrl base, MirrorRequest request) {
+    private static byte[] written(TargetAddress base, MirrorRequest request) {
         return bytes(RequestWriter.write(base, request));
     }
 
-    private static String writtenText(HttpUrl base, MirrorRequest request) {
+    private static String writtenText(TargetAddress base, MirrorRequest request) {
         return new String(written(base, request), StandardCharsets.ISO_8859_1);
     }
 
@@ -107,7 +106,7 @@ class RequestWriterTest {
     void shouldNameTheTargetInHost(String base, String host) {
         MirrorRequest request = MirrorRequest.builder("GET", "/").build();
 
-        assertThat(writtenText(HttpUrl.get(base), request)).isEqualTo("GET / HTTP/1.1\r\nHost: " + host + "\r\n\r\n");
+        assertThat(writtenText(TargetAddress.of(base), request)).isEqualTo("GET / HTTP/1.1\r\nHost: " + host + "\r\n\r\n");
     }
 
     @Test
@@ -123,7 +122,7 @@ class RequestWriterTest {
     void shouldPutTheTargetsBasePathFirst() {
         MirrorRequest request = MirrorRequest.builder("GET", "/x/y").query("z=1").build();
 
-        assertThat(writtenText(HttpUrl.get("http://shadow.internal:9080/v2"), request))
+        assertThat(writtenText(TargetAddress.of("http://shadow.internal:9080/v2"), request))
                 .startsWith("GET /v2/x/y?z=1 HTTP/1.1\r\n");
     }
 

@@ -16,18 +16,20 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
+import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.IntSupplier;
 import java.util.stream.IntStream;
 import mockwebserver3.RecordedRequest;
-import okhttp3.HttpUrl;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
@@ -188,7 +190,7 @@ class ShadowIoTest {
 
         assertThat(offered(pool, request).answer().status()).isEqualTo(200);
 
-        byte[] spelled = Wire.bytes(RequestWriter.write(HttpUrl.get(shadow.url() + "/v2"), request));
+        byte[] spelled = Wire.bytes(RequestWriter.write(TargetAddress.of(shadow.url() + "/v2"), request));
         assertThat(shadow.requests()).hasSize(1);
         assertThat(shadow.requests().get(0)).isEqualTo(spelled);
         assertThat(new String(spelled, StandardCharsets.ISO_8859_1))
@@ -372,6 +374,137 @@ class ShadowIoTest {
         assertThat(pool.hasRoom()).isFalse();
         assertThat(io.connectionCount()).isZero();
         assertThat(Threads.startedSince(before)).doesNotContain("trafficmirror-io");
+    }
+
+    @Test
+    void shouldTakeAnAnswerSentBeforeTheUploadWasReadAndDropTheConnection() throws Exception {
+        RawShadow shadow = server(new RawShadow(
+                "HTTP/1.1 413 Content Too Large\r\nConnection: close\r\nContent-Length: 4\r\n\r\nbig!",
+                RawShadow.Manner.ANSWER_BEFORE_BODY));
+        ShadowIo.Pool pool = pool(shadow.url(), 1, 4);
+        // Far more than the socket buffers hold: the write stalls, and only reading finds the answer.
+        MirrorRequest upload = MirrorRequest.builder("PUT", "/blobs/7").body(new byte[32 * 1024 * 1024]).build();
+
+        Copy copy = offered(pool, upload);
+
+        assertThat(copy.answer().status()).isEqualTo(413);
+        assertThat(copy.answer().body()).isEqualTo(Wire.bytes("big!"));
+        assertThat(copy.nanos).as("answered, not timed out").isLessThan(TIMEOUT.toNanos());
+        await().untilAsserted(() -> assertThat(io.connectionCount()).isZero());
+    }
+
+    @Test
+    void shouldNotReuseAConnectionAfterAnAnswerWithBothTransferEncodingAndContentLength() throws Exception {
+        // RFC 9112, 6.3: such an answer may be an attempt at smuggling; what follows it cannot be trusted.
+        RawShadow shadow = server(new RawShadow(
+                "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\nContent-Length: 2\r\n\r\n2\r\nok\r\n0\r\n\r\n", false));
+        ShadowIo.Pool pool = pool(shadow.url(), 1, 4);
+
+        for (int i = 0; i < 2; i++) {
+            assertThat(offered(pool, get()).answer().body()).isEqualTo(Wire.bytes("ok"));
+        }
+
+        assertThat(shadow.accepted()).isEqualTo(2);
+    }
+
+    @Test
+    void shouldSendAnIdempotentCopyOnceMoreWhenTheShadowHungUpOnItsKeptAliveConnection() throws Exception {
+        RawShadow shadow = server(new RawShadow(OK, RawShadow.Manner.HANG_UP_ON_SECOND));
+        ShadowIo.Pool pool = pool(shadow.url(), 1, 4);
+        assertThat(offered(pool, get()).answer().status()).isEqualTo(200);
+
+        ShadowResponse second = offered(pool, get()).answer();
+
+        assertThat(second.status()).isEqualTo(200);
+        assertThat(shadow.accepted()).as("a new connection for the second copy").isEqualTo(2);
+        assertThat(shadow.requests()).as("the second copy sent twice").hasSize(3);
+    }
+
+    @Test
+    void shouldNotSendACopyThatChangesStateTwiceWhenTheShadowMayHaveReadIt() throws Exception {
+        RawShadow shadow = server(new RawShadow(OK, RawShadow.Manner.HANG_UP_ON_SECOND));
+        ShadowIo.Pool pool = pool(shadow.url(), 1, 4);
+        MirrorRequest post = MirrorRequest.builder("POST", "/orders").body(Wire.bytes("{}")).build();
+        assertThat(offered(pool, post).answer().status()).isEqualTo(200);
+
+        Throwable failure = offered(pool, post).failure();
+
+        assertThat(failure).isInstanceOf(IOException.class);
+        assertThat(shadow.requests()).as("each copy sent once").hasSize(2);
+        assertThat(shadow.accepted()).isEqualTo(1);
+    }
+
+    @Test
+    void shouldFailCopiesToAHostWhoseLookupHangsWithoutHoldingUpAnotherTarget() throws Exception {
+        Shadow healthy = server(new Shadow());
+        CountDownLatch release = new CountDownLatch(1);
+        AtomicInteger lookups = new AtomicInteger();
+        io = new ShadowIo(Duration.ofMillis(300), TIMEOUT, 1024, host -> {
+            if (!host.equals("hangs.test")) {
+                return InetAddress.getByName(host);
+            }
+            lookups.incrementAndGet();
+            try {
+                release.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            throw new UnknownHostException(host);
+        }, Duration.ofSeconds(30));
+        io.start();
+        try {
+            ShadowIo.Pool hanging = pool("http://hangs.test:9", 1, 8);
+            ShadowIo.Pool answered = pool(healthy.url("/"), 1, 8);
+            List<Copy> waiting = IntStream.range(0, 5).mapToObj(i -> offered(hanging, get())).toList();
+
+            for (int i = 0; i < 5; i++) {
+                assertThat(offered(answered, get()).answer().status()).isEqualTo(200);
+            }
+            for (Copy copy : waiting) {
+                assertThat(copy.failure()).isInstanceOf(UnknownHostException.class).hasMessageContaining("connect timeout");
+                assertThat(copy.nanos).isZero();
+            }
+            assertThat(lookups).as("one lookup at a time").hasValue(1);
+        } finally {
+            release.countDown();
+        }
+    }
+
+    @Test
+    void shouldFailCopiesAtOnceForAWhileAfterALookupFailed() throws Exception {
+        AtomicInteger lookups = new AtomicInteger();
+        io = new ShadowIo(CONNECT_TIMEOUT, TIMEOUT, 1024, host -> {
+            lookups.incrementAndGet();
+            throw new UnknownHostException(host);
+        }, Duration.ofSeconds(30));
+        io.start();
+        ShadowIo.Pool pool = pool("http://nowhere.test:9", 1, 8);
+
+        assertThat(offered(pool, get()).failure()).isInstanceOf(UnknownHostException.class).hasMessage("nowhere.test");
+        assertThat(offered(pool, get()).failure()).isInstanceOf(UnknownHostException.class);
+
+        assertThat(lookups).as("the failure remembered").hasValue(1);
+    }
+
+    @Test
+    void shouldKeepSendingToTheKnownAddressWhileTheNameServerFails() throws Exception {
+        // A new connection per copy, so that each needs the address.
+        RawShadow shadow = server(new RawShadow(OK, true));
+        AtomicInteger lookups = new AtomicInteger();
+        io = new ShadowIo(CONNECT_TIMEOUT, TIMEOUT, 1024, host -> {
+            if (lookups.incrementAndGet() > 1) {
+                throw new UnknownHostException(host);
+            }
+            return InetAddress.getLoopbackAddress();
+        }, Duration.ZERO);
+        io.start();
+        ShadowIo.Pool pool = pool("http://shadow.test:" + shadow.port(), 1, 8);
+
+        for (int i = 0; i < 5; i++) {
+            assertThat(offered(pool, get()).answer().status()).isEqualTo(200);
+        }
+
+        assertThat(lookups).as("looked up again, and failing").hasValueGreaterThan(1);
     }
 
     /** A copy handed to {@link ShadowIo}, recording how and when it settled. */

@@ -167,6 +167,13 @@ public final class ComparisonEngine {
         return comparison;
     }
 
+    /** Counts an answer that was not compared because comparisons were behind ({@code skipped}). */
+    public void skipped(MirrorTarget target) {
+        TargetState state = state(target);
+        state.counters.get(ComparisonResult.SKIPPED).increment();
+        state.statistics.skipped();
+    }
+
     private void record(MirrorTarget target, TargetState state, Comparison comparison, List<Difference> reported) {
         state.counters.get(comparison.result()).increment();
         state.statistics.record(comparison, reported);

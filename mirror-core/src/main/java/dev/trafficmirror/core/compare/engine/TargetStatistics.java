@@ -4,7 +4,6 @@ import dev.trafficmirror.core.compare.Comparison;
 import dev.trafficmirror.core.compare.ComparisonResult;
 import dev.trafficmirror.core.compare.ComparisonSummary;
 import dev.trafficmirror.core.compare.Difference;
-
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.Comparator;
@@ -69,8 +68,14 @@ final class TargetStatistics {
         samples = Math.min(samples + 1, primaryNanos.length);
     }
 
+    /** One answer not compared: comparisons were behind. */
+    synchronized void skipped() {
+        results[ComparisonResult.SKIPPED.ordinal()]++;
+    }
+
     synchronized ComparisonSummary.TargetSummary summary() {
-        long compared = Arrays.stream(results).sum();
+        long skipped = results[ComparisonResult.SKIPPED.ordinal()];
+        long compared = Arrays.stream(results).sum() - skipped;
         List<ComparisonSummary.FieldCount> top = fields.entrySet().stream()
                 .map(e -> new ComparisonSummary.FieldCount(e.getKey().path(), e.getKey().kind(), e.getValue()[0]))
                 .sorted(Comparator.comparingLong(ComparisonSummary.FieldCount::count).reversed()
@@ -80,7 +85,7 @@ final class TargetStatistics {
         return new ComparisonSummary.TargetSummary(target, control, compared,
                 results[ComparisonResult.MATCH.ordinal()], results[ComparisonResult.MISMATCH.ordinal()],
                 results[ComparisonResult.NOT_COMPARABLE.ordinal()], results[ComparisonResult.ERROR.ordinal()],
-                noise, top, latency(primaryNanos), latency(shadowNanos));
+                skipped, noise, top, latency(primaryNanos), latency(shadowNanos));
     }
 
     private ComparisonSummary.Latency latency(long[] window) {
