@@ -49,8 +49,6 @@ rm -rf "$tls" && mkdir -p "$tls"
     openssl x509 -req -in "$name.csr" -CA ca.pem -CAkey ca.key -CAcreateserial -days 2 -extfile "$name.ext" \
       -out "$name.pem" 2>/dev/null
   done
-  keytool -importcert -noprompt -alias bakeoff-ca -file ca.pem -keystore ca.p12 -storetype PKCS12 \
-    -storepass bakeoff >/dev/null
 )
 
 exec java -cp "$classpath" dev.trafficmirror.bench.bakeoff.Bakeoff \

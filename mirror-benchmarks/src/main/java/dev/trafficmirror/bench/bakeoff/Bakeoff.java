@@ -142,7 +142,7 @@ public final class Bakeoff {
     private void run() throws Exception {
         long started = System.nanoTime();
         Files.createDirectories(options.work);
-        for (String file : List.of("ca.pem", "ca.p12", "shadow.pem", "shadow.key", "wrong.pem", "wrong.key")) {
+        for (String file : List.of("ca.pem", "shadow.pem", "shadow.key", "wrong.pem", "wrong.key")) {
             if (!Files.isReadable(options.tls.resolve(file))) {
                 throw new IllegalStateException(options.tls.resolve(file) + " is missing; run-bakeoff.sh makes it");
             }
@@ -265,12 +265,6 @@ public final class Bakeoff {
     private List<String> primaryCommand(Setup setup) {
         List<String> command = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"),
                 "-Xms1g", "-Xmx1g"));
-        if (setup.client().equals("trafficmirror") && setup.tls()) {
-            // Its public API takes no SSLContext (see TrafficmirrorSender): trust the CA process-wide.
-            Path store = options.tls.resolve("ca.p12").toAbsolutePath();
-            command.addAll(List.of("-Djavax.net.ssl.trustStore=" + store, "-Djavax.net.ssl.trustStorePassword=bakeoff",
-                    "-Djavax.net.ssl.trustStoreType=PKCS12"));
-        }
         if (setup.client().equals("jdk-cp2")) {
             command.add("-Djava.util.concurrent.ForkJoinPool.common.parallelism=2");
         }
@@ -292,11 +286,11 @@ public final class Bakeoff {
         if (name.startsWith("qtp")) {
             return "requests"; // the primary's Jetty pool: its selector, acceptor and request threads
         }
-        // trafficmirror-io and sender threads (bulkhead-trafficmirror-...), OkHttp's dispatcher, task
+        // trafficmirror-io, OkHttp's dispatcher, task
         // runner and Okio's timeout watchdog (dispatcher threads are renamed "OkHttp <url>" while
         // running a call), Jetty's client pool (HttpClient@...),
         // Apache's reactor (httpclient-main, httpclient-dispatch-N), the JDK's (HttpClient-1-...).
-        if (name.startsWith("trafficmirror") || name.startsWith("bulkhead") || name.startsWith("okhttp")
+        if (name.startsWith("trafficmirror") || name.startsWith("okhttp")
                 || name.startsWith("okio") || name.startsWith("httpclient")) {
             return "client";
         }

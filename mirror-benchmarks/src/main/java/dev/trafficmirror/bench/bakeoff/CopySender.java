@@ -47,7 +47,7 @@ interface CopySender extends AutoCloseable {
      */
     static CopySender of(String client, String base, Path caPem) throws Exception {
         return switch (client) {
-            case "trafficmirror" -> new TrafficmirrorSender(base);
+            case "trafficmirror" -> new TrafficmirrorSender(base, caPem);
             case "jetty" -> new JettySender(base, caPem);
             case "apache" -> new ApacheSender(base, caPem);
             case "okhttp" -> new OkHttpSender(base, caPem);

@@ -13,8 +13,7 @@ import javax.net.ssl.X509TrustManager;
 
 /**
  * Trust in the bake-off's private CA only, given to each client explicitly: the JVM's trust store
- * stays as it is (except for trafficmirror, whose public API takes no SSLContext; see
- * {@link TrafficmirrorSender}). Hostname verification is each client's default, on.
+ * stays as it is. Hostname verification is on in every client (Apache's needed telling).
  */
 final class Tls {
 

@@ -7,28 +7,30 @@ import dev.trafficmirror.core.MirrorTarget;
 import dev.trafficmirror.core.Outcome;
 import dev.trafficmirror.core.TargetStats;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
- * Today's send path, through the public API only: plain {@code http://} copies go out on the
- * mirror's one non-blocking {@code trafficmirror-io} thread, {@code https://} copies through
- * OkHttp on 16 sender threads. The mirror keeps up to 64 KiB of each answer (its default).
- *
- * <p>The public API takes no SSLContext: its OkHttp trusts the JVM's default trust store, so for
- * https the benchmark starts this primary with {@code -Djavax.net.ssl.trustStore} pointing at a
- * store holding only the private CA. That is the one client whose trust is set JVM-wide.
+ * Today's send path, through the public API only: {@code http://} and {@code https://} copies go
+ * out on the mirror's one non-blocking {@code trafficmirror-io} thread (TLS by the JDK's
+ * {@code SSLEngine}), trusting only the private CA, as the other clients do. The mirror keeps up to
+ * 64 KiB of each answer (its default).
  */
 final class TrafficmirrorSender implements CopySender {
 
     private final Mirror mirror;
     private final LongAdder submitted = new LongAdder();
 
-    TrafficmirrorSender(String base) {
+    TrafficmirrorSender(String base, Path caPem) throws Exception {
+        MirrorTarget target = MirrorTarget.of("shadow", base);
+        if (base.startsWith("https:")) {
+            target = target.sslContext(Tls.context(caPem));
+        }
         this.mirror = Mirror.builder()
-                .target(MirrorTarget.of("shadow", base))
+                .target(target)
                 .maxConcurrent(MAX_IN_FLIGHT)
                 .queueCapacity(MAX_QUEUED)
                 .connectTimeout(Duration.ofSeconds(1))
