@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import com.jayway.jsonpath.JsonPath;
 import dev.trafficmirror.core.Mirror;
 import dev.trafficmirror.core.Reason;
+import java.io.BufferedOutputStream;
 import java.io.ByteArrayOutputStream;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -281,7 +282,9 @@ class MirrorSpringBootApplicationTest {
     private String exchange(byte[] body, int first) throws IOException {
         try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), port)) {
             socket.setSoTimeout((int) WAIT.toMillis());
-            OutputStream out = socket.getOutputStream();
+            // Head and the first bytes in one write, so that they arrive together: in two, the server may
+            // see the head alone, and Tomcat 11 answer before the body is there.
+            OutputStream out = new BufferedOutputStream(socket.getOutputStream(), 64 * 1024);
             out.write(("POST /ignored HTTP/1.1\r\nHost: primary.test\r\nContent-Type: application/octet-stream\r\n"
                     + "Content-Length: " + body.length + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
             out.write(body, 0, first);
