@@ -7,6 +7,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.servlet.DispatcherType;
 import java.util.List;
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.ssl.SslBundles;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
@@ -58,8 +59,9 @@ public class MirrorAutoConfiguration {
     /** Applies the {@code mirror.*} properties to a builder; for an application's own mirror too. */
     @Bean
     @ConditionalOnMissingBean
-    public MirrorBuilderConfigurer mirrorBuilderConfigurer(MirrorProperties properties) {
-        return new MirrorBuilderConfigurer(properties);
+    public MirrorBuilderConfigurer mirrorBuilderConfigurer(MirrorProperties properties,
+            ObjectProvider<SslBundles> bundles) {
+        return new MirrorBuilderConfigurer(properties, bundles.getIfAvailable());
     }
 
     /** The mirror built from the properties, then the customizers; closed with the context. */

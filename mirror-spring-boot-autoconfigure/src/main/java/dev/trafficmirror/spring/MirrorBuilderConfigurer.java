@@ -6,6 +6,7 @@ import dev.trafficmirror.core.Mirror;
 import dev.trafficmirror.core.MirrorRequest;
 import dev.trafficmirror.core.MirrorTarget;
 import dev.trafficmirror.core.Sampling;
+import dev.trafficmirror.core.TargetTls;
 import dev.trafficmirror.core.compare.CompareOptions;
 import dev.trafficmirror.spring.MirrorProperties.CircuitBreakerProperties;
 import dev.trafficmirror.spring.MirrorProperties.CompareProperties;
@@ -21,6 +22,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BiFunction;
 import java.util.function.Consumer;
 import java.util.function.IntConsumer;
@@ -31,6 +33,12 @@ import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.boot.ssl.NoSuchSslBundleException;
+import org.springframework.boot.ssl.SslBundle;
+import org.springframework.boot.ssl.SslBundles;
+import org.springframework.boot.ssl.SslOptions;
 import org.springframework.util.unit.DataSize;
 import org.springframework.validation.Errors;
 
@@ -79,11 +87,27 @@ public final class MirrorBuilderConfigurer {
         void refuse(String property, String message);
     }
 
-    private final MirrorProperties properties;
+    private static final Logger log = LoggerFactory.getLogger(Mirror.class);
 
-    /** A configurer of the given properties; they are read when {@link #configure} is called. */
+    private final MirrorProperties properties;
+    private final SslBundles bundles;
+
+    /**
+     * A configurer of the given properties, without SSL bundles: a {@code ssl.bundle} property is
+     * refused. The properties are read when {@link #configure} is called.
+     */
     public MirrorBuilderConfigurer(MirrorProperties properties) {
+        this(properties, null);
+    }
+
+    /**
+     * A configurer of the given properties whose {@code ssl.bundle} properties name bundles of
+     * {@code bundles} (Spring Boot's {@code spring.ssl.bundle.*}); they are read when
+     * {@link #configure} is called.
+     */
+    public MirrorBuilderConfigurer(MirrorProperties properties, SslBundles bundles) {
         this.properties = Objects.requireNonNull(properties, "properties");
+        this.bundles = bundles;
     }
 
     /**
@@ -95,8 +119,8 @@ public final class MirrorBuilderConfigurer {
      */
     public Mirror.Builder configure(Mirror.Builder builder) {
         new Application(builder, (property, message) -> {
-            throw new IllegalArgumentException("mirror." + property + ": " + message);
-        }).run();
+            throw new InvalidMirrorProperty("mirror." + property, message);
+        }, true).run();
         return builder;
     }
 
@@ -110,27 +134,33 @@ public final class MirrorBuilderConfigurer {
     public CompareOptions.Builder compareOptions() {
         List<String> refusals = new ArrayList<>();
         CompareOptions.Builder options = new Application(Mirror.builder(),
-                (property, message) -> refusals.add("mirror." + property + ": " + message)).compareOptions();
+                (property, message) -> refusals.add("mirror." + property + ": " + message), false).compareOptions();
         if (!refusals.isEmpty()) {
             throw new IllegalArgumentException(refusals.get(0));
         }
         return options;
     }
 
-    /** Applies the properties to a builder that is thrown away, rejecting in {@code errors} each value refused. */
+    /**
+     * Applies the properties to a builder that is thrown away, rejecting in {@code errors} each value
+     * refused. SSL bundles are not looked up: they are not known yet while properties are bound.
+     */
     void check(Errors errors) {
-        new Application(Mirror.builder(), (property, message) -> errors.rejectValue(property, "mirror.invalid", message))
-                .run();
+        new Application(Mirror.builder(), (property, message) -> errors.rejectValue(property, "mirror.invalid", message),
+                false).run();
     }
 
     /** One application of the properties to one builder, reporting each refusal as it goes on. */
     private final class Application {
         private final Mirror.Builder builder;
         private final Refusals refusals;
+        /** Whether the mirror built is the one that runs: SSL bundles are looked up and followed. */
+        private final boolean forReal;
 
-        Application(Mirror.Builder builder, Refusals refusals) {
+        Application(Mirror.Builder builder, Refusals refusals, boolean forReal) {
             this.builder = builder;
             this.refusals = refusals;
+            this.forReal = forReal;
         }
 
         void run() {
@@ -239,7 +269,9 @@ public final class MirrorBuilderConfigurer {
                     if (mirrorStatus != null) {
                         target.primaryStatus(mirrorStatus);
                     }
-                    builder.target(target.build());
+                    if (tls(target, single, "", null)) {
+                        builder.target(target.build());
+                    }
                 }
             }
             String control = null;
@@ -272,6 +304,12 @@ public final class MirrorBuilderConfigurer {
                 } else {
                     builder.target(target);
                 }
+            }
+            boolean anyHttps = (p.getTarget() != null && isHttps(p.getTarget()))
+                    || p.getTargets().stream().anyMatch(each -> each.getUrl() != null && isHttps(each.getUrl()));
+            if (p.getSsl().getBundle() != null && !anyHttps) {
+                refusals.refuse("ssl.bundle", "applies to https targets, but no target is https: remove"
+                        + " mirror.ssl.bundle, or use https");
             }
         }
 
@@ -320,9 +358,73 @@ public final class MirrorBuilderConfigurer {
                     target.headers(headers);
                 }
             }
+            if (named != null) {
+                valid &= tls(target, named, prefix, each.getSsl().getBundle());
+            }
             boolean compares = each.getCompare() != null ? each.getCompare() : properties.getCompare().isEnabled();
             return valid ? target.headersOnly(each.isHeadersOnly()).compare(compares).control(each.isControl()).build()
                     : null;
+        }
+
+        /**
+         * Gives an https target the TLS of an SSL bundle: its {@code own} (the target's
+         * {@code prefix + ssl.bundle}), else the mirror's {@code ssl.bundle}; {@code false} when one was
+         * refused.
+         */
+        private boolean tls(MirrorTarget.Builder target, MirrorTarget named, String prefix, String own) {
+            String property = own != null ? prefix + "ssl.bundle" : "ssl.bundle";
+            String bundle = own != null ? own : properties.getSsl().getBundle();
+            boolean https = isHttps(named.url());
+            if (bundle == null || (!https && own == null)) {
+                return true;
+            }
+            if (!https) {
+                refusals.refuse(property, "applies to https targets only, but mirror." + prefix + "url is "
+                        + named.url() + ": remove mirror." + property + ", or use https");
+                return false;
+            }
+            if (!forReal) {
+                return true;
+            }
+            Supplier<TargetTls> tls = bundleTls(property, bundle);
+            if (tls != null) {
+                target.tls(tls);
+            }
+            return tls != null;
+        }
+
+        /** The TLS of bundle {@code name}, following its updates; {@code null} when it was refused. */
+        private Supplier<TargetTls> bundleTls(String property, String name) {
+            if (bundles == null) {
+                refusals.refuse(property, "names SSL bundle '" + name + "', but there are no SSL bundles here"
+                        + " (Spring Boot's SslAutoConfiguration is off)");
+                return null;
+            }
+            SslBundle bundle;
+            try {
+                bundle = bundles.getBundle(name);
+            } catch (NoSuchSslBundleException e) {
+                refusals.refuse(property, "there is no SSL bundle '" + name + "'; the bundles are "
+                        + bundles.getBundleNames() + " (spring.ssl.bundle.jks.* and spring.ssl.bundle.pem.*)");
+                return null;
+            }
+            AtomicReference<TargetTls> current = new AtomicReference<>();
+            try {
+                current.set(targetTls(bundle));
+            } catch (RuntimeException e) {
+                refusals.refuse(property, "SSL bundle '" + name + "' cannot be used: " + e.getMessage());
+                return null;
+            }
+            bundles.addBundleUpdateHandler(name, updated -> {
+                try {
+                    current.set(targetTls(updated));
+                    log.info("Mirror: SSL bundle '{}' was updated; new connections use it", name);
+                } catch (RuntimeException e) {
+                    log.warn("Mirror: SSL bundle '{}' was updated but cannot be used; connections keep its previous"
+                            + " settings", name, e);
+                }
+            });
+            return current::get;
         }
 
         private MirrorTarget target(String property, Supplier<MirrorTarget> target) {
@@ -576,5 +678,20 @@ public final class MirrorBuilderConfigurer {
         int lowest = Integer.parseInt(matcher.group(2));
         int highest = matcher.group(3) == null ? lowest : Integer.parseInt(matcher.group(3));
         return lowest <= highest ? new int[] {lowest, highest} : null;
+    }
+
+    /** A bundle's TLS for a target: its context, enabled protocols and ciphers. */
+    private static TargetTls targetTls(SslBundle bundle) {
+        SslOptions options = bundle.getOptions();
+        return new TargetTls(bundle.createSslContext(), listed(options.getEnabledProtocols()),
+                listed(options.getCiphers()));
+    }
+
+    private static boolean isHttps(String url) {
+        return url.regionMatches(true, 0, "https:", 0, 6);
+    }
+
+    private static List<String> listed(String[] values) {
+        return values == null ? List.of() : List.of(values);
     }
 }

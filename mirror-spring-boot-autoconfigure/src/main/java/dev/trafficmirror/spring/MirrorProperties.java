@@ -140,6 +140,9 @@ public class MirrorProperties extends RequestSelectionProperties implements Vali
     /** Whether and how the shadows' answers are compared with the primary's. */
     private final CompareProperties compare = new CompareProperties();
 
+    /** TLS to https targets without TLS settings of their own: by default the JVM's trust store. */
+    private final SslProperties ssl = new SslProperties();
+
     public boolean isEnabled() {
         return enabled;
     }
@@ -283,6 +286,10 @@ public class MirrorProperties extends RequestSelectionProperties implements Vali
 
     public CompareProperties getCompare() {
         return compare;
+    }
+
+    public SslProperties getSsl() {
+        return ssl;
     }
 
     @Override
@@ -811,11 +818,34 @@ public class MirrorProperties extends RequestSelectionProperties implements Vali
         }
     }
 
+    /** TLS to https targets: {@code mirror.ssl.*}, or one target's {@code mirror.targets[i].ssl.*}. */
+    public static class SslProperties {
+
+        /**
+         * Name of the Spring Boot SSL bundle (spring.ssl.bundle.*) whose trust material checks the
+         * target's certificate and whose key, if it has one, is the client certificate for mutual TLS;
+         * its enabled protocols and ciphers are used too. A bundle with reload-on-update is taken up by
+         * new connections when its files change. The host name is always verified.
+         */
+        private String bundle;
+
+        public String getBundle() {
+            return bundle;
+        }
+
+        public void setBundle(String bundle) {
+            this.bundle = bundle;
+        }
+    }
+
     /**
      * One shadow that receives copies: {@code mirror.targets[i].*}. Its paths, methods and primary
      * statuses add to the mirror's: a request must meet both.
      */
     public static class TargetProperties extends RequestSelectionProperties {
+
+        /** This https target's own TLS, replacing 'mirror.ssl'. */
+        private final SslProperties ssl = new SslProperties();
 
         /** Name of the target: the 'target' tag of the metrics. Defaults to the URL's host and port. */
         private String name;
@@ -851,6 +881,10 @@ public class MirrorProperties extends RequestSelectionProperties implements Vali
 
         public void setName(String name) {
             this.name = name;
+        }
+
+        public SslProperties getSsl() {
+            return ssl;
         }
 
         public String getUrl() {

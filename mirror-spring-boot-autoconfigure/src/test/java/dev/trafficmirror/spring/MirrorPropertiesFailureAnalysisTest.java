@@ -141,6 +141,12 @@ class MirrorPropertiesFailureAnalysisTest {
                         "mirror.compare.noise.relative-threshold", "must be between 0 and 100 (percent), was 120.0"),
                 Arguments.of(new String[] {"--mirror.compare.log-interval=-1s"},
                         "mirror.compare.log-interval", "must be 0 or more (e.g. 10s, 1m; 0 logs every mismatch), was PT-1S"),
+                Arguments.of(new String[] {"--mirror.targets[0].url=http://a", "--mirror.targets[0].ssl.bundle=shadow"},
+                        "mirror.targets[0].ssl.bundle", "applies to https targets only, but mirror.targets[0].url is"
+                                + " http://a: remove mirror.targets[0].ssl.bundle, or use https"),
+                Arguments.of(new String[] {"--mirror.target=http://a", "--mirror.targets[0].url=http://b",
+                        "--mirror.ssl.bundle=shadow"},
+                        "mirror.ssl.bundle", "applies to https targets, but no target is https"),
                 Arguments.of(new String[] {"--mirror.targets[0].url=http://a", "--mirror.targets[0].control=true",
                         "--mirror.targets[0].compare=false"},
                         "mirror.targets[0].compare", "is false, but mirror.targets[0].control is true: the control's"
