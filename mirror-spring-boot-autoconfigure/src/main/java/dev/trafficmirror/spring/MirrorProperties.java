@@ -115,6 +115,12 @@ public class MirrorProperties extends RequestSelectionProperties implements Vali
     /** Whether and how the shadows' answers are compared with the primary's. */
     private final CompareProperties compare = new CompareProperties();
 
+    /** Where the mirror's filter sits among the application's servlet filters. */
+    private final FilterProperties filter = new FilterProperties();
+
+    /** The HTML report the mirror endpoint answers a browser with. */
+    private final ReportProperties report = new ReportProperties();
+
     public boolean isEnabled() {
         return enabled;
     }
@@ -236,6 +242,14 @@ public class MirrorProperties extends RequestSelectionProperties implements Vali
         return compare;
     }
 
+    public FilterProperties getFilter() {
+        return filter;
+    }
+
+    public ReportProperties getReport() {
+        return report;
+    }
+
     @Override
     public boolean supports(Class<?> type) {
         return MirrorProperties.class.isAssignableFrom(type);
@@ -277,7 +291,66 @@ public class MirrorProperties extends RequestSelectionProperties implements Vali
         view.put("drain-timeout", String.valueOf(drainTimeout));
         view.put("circuit-breaker", circuitBreaker.describe());
         view.put("compare", compare.describe());
+        view.put("filter", Map.of("order", filter.order));
+        Map<String, Object> reportView = new LinkedHashMap<>();
+        reportView.put("interval", String.valueOf(report.interval));
+        reportView.put("points", report.points);
+        view.put("report", reportView);
         return view;
+    }
+
+    /** Where the mirror's filter sits: {@code mirror.filter.*}. */
+    public static class FilterProperties {
+
+        /**
+         * The order of the mirror's filter among the application's servlet filters (lower runs
+         * first). It must run before anything that reads the request body, or that body is not
+         * mirrored; the default, HIGHEST_PRECEDENCE + 10, is ahead of Spring's and Spring Security's
+         * filters and after the character encoding and observation filters.
+         */
+        private int order = MirrorAutoConfiguration.FILTER_ORDER;
+
+        public int getOrder() {
+            return order;
+        }
+
+        public void setOrder(int order) {
+            this.order = order;
+        }
+    }
+
+    /**
+     * The HTML report the {@code mirror} endpoint answers a browser with ({@code Accept: text/html}):
+     * {@code mirror.report.*}. Its charts over time take the mirror's totals every interval and keep
+     * the last points of them. Whether it shows the values of differences is
+     * {@code mirror.compare.show-values}.
+     */
+    public static class ReportProperties {
+
+        /** How often the report takes the mirror's totals for its charts over time, at least 10ms. */
+        private Duration interval = Duration.ofSeconds(10);
+
+        /**
+         * How many of those totals the report keeps, 2 to 10000: its charts cover interval times
+         * points (an hour by default).
+         */
+        private int points = 360;
+
+        public Duration getInterval() {
+            return interval;
+        }
+
+        public void setInterval(Duration interval) {
+            this.interval = interval;
+        }
+
+        public int getPoints() {
+            return points;
+        }
+
+        public void setPoints(int points) {
+            this.points = points;
+        }
     }
 
     /** How a target picks requests: {@code mirror.sampling.strategy}. */
