@@ -110,7 +110,7 @@ final class HtmlReport {
         ReportData.Timeline timeline = data.timeline();
         html.append("<div class=\"sub\" id=\"status\">").append(Html.escape(String.format(Locale.ROOT,
                 "Read from the live mirror at %s. Mirroring is %s, to %d target(s). Charts: %d interval(s) of %s since %s.",
-                TIME.format(data.generatedAt()), data.enabled() ? "on" : "paused", data.targets().size(),
+                TIME.format(data.generatedAt()), data.enabled() ? "on" : "off (paused or closed)", data.targets().size(),
                 timeline.buckets(), duration(timeline.bucketSeconds()), CLOCK.format(timeline.start()))))
                 .append("</div>\n");
     }
