@@ -13,6 +13,9 @@ import org.springframework.boot.actuate.endpoint.annotation.Selector;
 import org.springframework.boot.actuate.endpoint.annotation.WriteOperation;
 import org.springframework.boot.actuate.endpoint.web.WebEndpointResponse;
 import org.springframework.boot.actuate.endpoint.web.annotation.EndpointWebExtension;
+// Spring Boot 3.5 makes an operation's parameter optional for this annotation only; Boot 4.1 (where
+// it is deprecated) for any annotation named Nullable. Optional, so a missing or misspelled key
+// reaches the operation, which answers with the reason.
 import org.springframework.lang.Nullable;
 import org.springframework.util.MimeType;
 import org.springframework.util.MimeTypeUtils;
