@@ -166,6 +166,11 @@ public final class Mirror implements AutoCloseable {
         return dispatcher.connectionCount();
     }
 
+    /** The mirror's name: the {@code mirror} tag of its meters ({@code default} unless {@link Builder#name set}). */
+    public String name() {
+        return name;
+    }
+
     /** The targets, in the order configured. */
     public List<MirrorTarget> targets() {
         return dispatcher.routes().stream().map(TargetRoute::target).toList();

@@ -2,7 +2,6 @@ package dev.trafficmirror.examples;
 
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -10,12 +9,12 @@ import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import org.HdrHistogram.Histogram;
-import org.HdrHistogram.IntCountsHistogram;
 
 /**
  * Everything the demo observes while it runs, from the services' access logs and the load
- * generator, in totals and per interval. Memory is bounded whatever the rate: at most
- * {@value #MAX_BUCKETS} intervals, each with fixed-size histograms.
+ * generator, in totals, for the summary. Memory is bounded whatever the rate: fixed-size
+ * histograms. The report's charts over time come from the mirror itself ({@code MirrorReport}),
+ * sampled every {@link #bucketNanos interval}.
  */
 final class DemoRecording {
 
@@ -23,8 +22,6 @@ final class DemoRecording {
     private static final int MAX_EXAMPLES = 3;
     private static final long HIGHEST_MICROS = TimeUnit.SECONDS.toMicros(60);
 
-    private final long bucketNanos;
-    private final int buckets;
     private final Traffic v1;
     private final Traffic v2;
     private final Traffic control;
@@ -35,18 +32,16 @@ final class DemoRecording {
     private volatile long startNanos;
     private long endNanos;
 
-    DemoRecording(Duration duration) {
-        this.bucketNanos = bucketNanos(duration);
-        this.buckets = (int) Math.max(1, (duration.toNanos() + bucketNanos - 1) / bucketNanos);
-        this.v1 = new Traffic(ReviewsService.Version.V1.serviceName(), buckets);
-        this.v2 = new Traffic(ReviewsService.Version.V2.serviceName(), buckets);
-        this.control = new Traffic(ReviewsDemo.CONTROL, buckets);
+    DemoRecording() {
+        this.v1 = new Traffic(ReviewsService.Version.V1.serviceName());
+        this.v2 = new Traffic(ReviewsService.Version.V2.serviceName());
+        this.control = new Traffic(ReviewsDemo.CONTROL);
         this.startNanos = System.nanoTime();
     }
 
     /**
-     * One interval per second, wider for runs over two minutes (at most {@value #MAX_BUCKETS}),
-     * narrower for runs under ten seconds (at least ten intervals).
+     * The report's interval: one per second, wider for runs over two minutes (at most
+     * {@value #MAX_BUCKETS} intervals), narrower for runs under ten seconds (at least ten).
      */
     static long bucketNanos(Duration duration) {
         long nanos = Math.max(1, duration.toNanos());
@@ -70,7 +65,7 @@ final class DemoRecording {
 
     synchronized void served(AccessLogEntry entry) {
         Traffic traffic = entry.service().equals(v1.name) ? v1 : entry.service().equals(v2.name) ? v2 : control;
-        traffic.record(entry, bucketOf(entry.atNanos()));
+        traffic.record(entry);
     }
 
     synchronized void sent() {
@@ -107,15 +102,6 @@ final class DemoRecording {
         return control.summary();
     }
 
-    synchronized Timeline timeline() {
-        return new Timeline(bucketNanos / 1e9, v1.series(), v2.series());
-    }
-
-    private int bucketOf(long nanos) {
-        long bucket = (nanos - startNanos) / bucketNanos;
-        return (int) Math.max(0, Math.min(buckets - 1, bucket));
-    }
-
     private static long micros(long nanos) {
         return Math.max(0, Math.min(HIGHEST_MICROS, TimeUnit.NANOSECONDS.toMicros(nanos)));
     }
@@ -126,30 +112,14 @@ final class DemoRecording {
         private final SortedMap<Integer, Long> statuses = new TreeMap<>();
         private final Histogram latency = new Histogram(HIGHEST_MICROS, 3);
         private final Map<String, ErrorCounts> errors = new LinkedHashMap<>();
-        private final long[] requests;
-        private final long[] serverErrors;
-        private final IntCountsHistogram[] bucketLatency;
 
-        Traffic(String name, int buckets) {
+        Traffic(String name) {
             this.name = name;
-            this.requests = new long[buckets];
-            this.serverErrors = new long[buckets];
-            this.bucketLatency = new IntCountsHistogram[buckets];
         }
 
-        void record(AccessLogEntry entry, int bucket) {
-            long micros = micros(entry.nanos());
+        void record(AccessLogEntry entry) {
             statuses.merge(entry.status(), 1L, Long::sum);
-            latency.recordValue(micros);
-            requests[bucket]++;
-            if (entry.status() >= 500) {
-                serverErrors[bucket]++;
-            }
-            if (bucketLatency[bucket] == null) {
-                // two significant digits: plenty for a chart, and a tenth of the memory
-                bucketLatency[bucket] = new IntCountsHistogram(HIGHEST_MICROS, 2);
-            }
-            bucketLatency[bucket].recordValue(micros);
+            latency.recordValue(micros(entry.nanos()));
             if (entry.status() >= 400) {
                 errors.computeIfAbsent(entry.status() + " " + entry.error(),
                         key -> new ErrorCounts(entry.status(), entry.error())).add(entry);
@@ -161,20 +131,6 @@ final class DemoRecording {
             errors.values().forEach(counts -> groups.add(counts.group()));
             groups.sort((a, b) -> Long.compare(b.count(), a.count()));
             return new ServiceSummary(name, new TreeMap<>(statuses), LatencyStats.ofMicros(latency), List.copyOf(groups));
-        }
-
-        Timeline.Series series() {
-            double[] p50 = new double[requests.length];
-            double[] p99 = new double[requests.length];
-            Arrays.fill(p50, Double.NaN);
-            Arrays.fill(p99, Double.NaN);
-            for (int i = 0; i < requests.length; i++) {
-                if (bucketLatency[i] != null) {
-                    p50[i] = bucketLatency[i].getValueAtPercentile(50) / 1000.0;
-                    p99[i] = bucketLatency[i].getValueAtPercentile(99) / 1000.0;
-                }
-            }
-            return new Timeline.Series(requests.clone(), serverErrors.clone(), p50, p99);
         }
     }
 

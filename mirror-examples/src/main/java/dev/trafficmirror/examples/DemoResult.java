@@ -21,12 +21,11 @@ import java.util.stream.Collectors;
  * @param mirror trafficmirror's metrics for reviews-v2
  * @param controlMirror trafficmirror's metrics for the control
  * @param differences how v2's answers differed from v1's, noise set aside
- * @param timeline the run per interval
  * @param report where the HTML report is written
  */
 record DemoResult(DemoOptions options, Duration elapsed, UserTraffic users, ServiceSummary v1, ServiceSummary v2,
         ServiceSummary control, MirrorMeters mirror, MirrorMeters controlMirror, ResponseDifferences differences,
-        Timeline timeline, Path report) {
+        Path report) {
 
     /** How many of v2's most frequent differences the verdict names. */
     static final int VERDICT_FIELDS = 3;

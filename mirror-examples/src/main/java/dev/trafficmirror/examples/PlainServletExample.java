@@ -1,7 +1,10 @@
 package dev.trafficmirror.examples;
 
+import dev.trafficmirror.core.Conditions;
 import dev.trafficmirror.core.Mirror;
 import dev.trafficmirror.core.MirrorTarget;
+import dev.trafficmirror.report.MirrorReport;
+import dev.trafficmirror.report.MirrorReportServlet;
 import dev.trafficmirror.servlet.MirrorFilter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Metrics;
@@ -25,7 +28,8 @@ import org.eclipse.jetty.server.ServerConnector;
 /**
  * The smallest complete setup on a plain servlet container, with the programmatic API only: an
  * application on embedded Jetty 12 whose requests are mirrored to a shadow. Copy it and put your
- * own servlets in place of {@link ReviewsServlet}.
+ * own servlets in place of {@link ReviewsServlet}. The mirror's report is served at
+ * {@code /admin/mirror}, which the mirror leaves out (put it where only operators reach it).
  *
  * <pre>
  * java ... dev.trafficmirror.examples.PlainServletExample 9080 http://127.0.0.1:9081
@@ -34,10 +38,12 @@ import org.eclipse.jetty.server.ServerConnector;
 public final class PlainServletExample implements AutoCloseable {
 
     private final Mirror mirror;
+    private final MirrorReport report;
     private final Server server;
 
-    private PlainServletExample(Mirror mirror, Server server) {
+    private PlainServletExample(Mirror mirror, MirrorReport report, Server server) {
         this.mirror = mirror;
+        this.report = report;
         this.server = server;
     }
 
@@ -52,13 +58,16 @@ public final class PlainServletExample implements AutoCloseable {
                 .percentage(100)
                 .maxBodySize(1 << 20)
                 .meterRegistry(registry)
+                .condition(Conditions.requestTo("/admin/**").negate()) // operators' requests stay here
                 .build();
+        MirrorReport report = MirrorReport.builder(mirror).meterRegistry(registry).title("reviews").build();
 
         // 2. The application, with the MirrorFilter first in the chain, for REQUEST and ASYNC dispatches.
         ServletContextHandler context = new ServletContextHandler();
         context.addFilter(new FilterHolder(new MirrorFilter(mirror)), "/*",
                 EnumSet.of(DispatcherType.REQUEST, DispatcherType.ASYNC));
         context.addServlet(new ServletHolder(new ReviewsServlet()), "/reviews/*");
+        context.addServlet(new ServletHolder(new MirrorReportServlet(report)), "/admin/mirror");
 
         // Loopback only, as an example should; a real service listens where its users are.
         Server server = new Server(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
@@ -66,10 +75,11 @@ public final class PlainServletExample implements AutoCloseable {
         try {
             server.start();
         } catch (Exception e) {
+            report.close();
             mirror.close();
             throw e;
         }
-        return new PlainServletExample(mirror, server);
+        return new PlainServletExample(mirror, report, server);
     }
 
     /** The application's base URL, e.g. {@code http://127.0.0.1:9080}. */
@@ -83,6 +93,7 @@ public final class PlainServletExample implements AutoCloseable {
         try {
             server.stop();
         } finally {
+            report.close();
             mirror.close();
         }
     }

@@ -3,6 +3,7 @@ package dev.trafficmirror.examples;
 import dev.trafficmirror.core.Mirror;
 import dev.trafficmirror.core.MirrorTarget;
 import dev.trafficmirror.core.compare.ComparisonSummary;
+import dev.trafficmirror.report.MirrorReport;
 import dev.trafficmirror.servlet.MirrorFilter;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
@@ -20,8 +21,9 @@ import java.util.function.Consumer;
  * through trafficmirror's {@link MirrorFilter}, which compares v2's answers with v1's. A second
  * reviews-v1, the control, gets the same copies: whatever differs between it and v1 is noise, not
  * v2's doing. A steady load runs, both services' logs are printed side by side tied by the mirror
- * id, then a summary says how v2 behaved and what it answers differently, and an HTML report draws
- * it. Exits by itself, every thread it started stopped.
+ * id, then a summary says how v2 behaved and what it answers differently, and the library's
+ * {@link MirrorReport}, fed by the live mirror, draws it. Exits by itself, every thread it started
+ * stopped.
  *
  * <p>Flags: {@code --duration 30s} (also {@code 500ms}, {@code 5m}), {@code --qps 5},
  * {@code --report target/reviews-demo-report.html}.
@@ -48,7 +50,7 @@ public final class ReviewsDemo {
     /** Runs the demo, printing to {@code out}; writes the report; returns what it found. */
     static DemoResult run(DemoOptions options, PrintStream out) throws Exception {
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
-        DemoRecording recording = new DemoRecording(options.duration());
+        DemoRecording recording = new DemoRecording();
         SideBySideLog log = new SideBySideLog(out);
         Consumer<AccessLogEntry> accessLog = entry -> {
             recording.served(entry);
@@ -57,6 +59,7 @@ public final class ReviewsDemo {
         ComparisonSummary comparisons;
         MirrorMeters v2Meters;
         MirrorMeters controlMeters;
+        String report;
         try (ReviewsService v2 = ReviewsService.start(ReviewsService.Version.V2, TARGET, null, accessLog);
                 ReviewsService control = ReviewsService.start(ReviewsService.Version.V1, CONTROL, null, accessLog)) {
             Mirror mirror = Mirror.builder()
@@ -64,6 +67,16 @@ public final class ReviewsDemo {
                     .target(MirrorTarget.of(CONTROL, control.url()).control(true))
                     .percentage(100)
                     .meterRegistry(registry)
+                    .build();
+            MirrorReport live = MirrorReport.builder(mirror).meterRegistry(registry)
+                    .title("reviews v1 \u2192 v2").primaryName(ReviewsService.Version.V1.serviceName())
+                    .description(String.format(Locale.ROOT, "reviews-v1 (released) answers the users, %d requests/s for"
+                            + " %s; every request is mirrored by trafficmirror to reviews-v2 (deployed, not released),"
+                            + " whose answers are compared with v1's, then discarded, and to reviews-v1-control (v1"
+                            + " again), which tells noise from differences.", options.qps(),
+                            DemoOptions.format(options.duration())))
+                    .interval(Duration.ofNanos(DemoRecording.bucketNanos(options.duration())))
+                    .points(DemoRecording.MAX_BUCKETS + 1)
                     .build();
             try {
                 try (ReviewsService v1 = ReviewsService.start(ReviewsService.Version.V1,
@@ -81,15 +94,16 @@ public final class ReviewsDemo {
                 awaitSettled(registry, Duration.ofSeconds(5));
                 v2Meters = MirrorMeters.read(registry, TARGET);
                 controlMeters = MirrorMeters.read(registry, CONTROL);
+                comparisons = mirror.comparisons();
+                report = live.render();
                 mirror.close(Duration.ofSeconds(5));
+                live.close();
             }
-            comparisons = mirror.comparisons();
         }
         DemoResult result = new DemoResult(options, recording.elapsed(), recording.users(), recording.v1(),
                 recording.v2(), recording.control(), v2Meters, controlMeters,
-                ResponseDifferences.of(comparisons, TARGET, CONTROL),
-                recording.timeline(), options.report());
-        writeReport(result);
+                ResponseDifferences.of(comparisons, TARGET, CONTROL), options.report());
+        writeReport(result.report(), report);
         out.println();
         out.print(SummaryText.render(result));
         out.flush();
@@ -117,9 +131,9 @@ public final class ReviewsDemo {
                 + " request's X-Request-Id%n%n", options.qps(), DemoOptions.format(options.duration()), options.requests());
     }
 
-    private static void writeReport(DemoResult result) throws IOException {
-        Path report = result.report().toAbsolutePath();
+    private static void writeReport(Path path, String page) throws IOException {
+        Path report = path.toAbsolutePath();
         Files.createDirectories(report.getParent());
-        Files.writeString(report, HtmlReport.render(result), StandardCharsets.UTF_8);
+        Files.writeString(report, page, StandardCharsets.UTF_8);
     }
 }

@@ -82,4 +82,31 @@ class PlainServletExampleTest {
         await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(registry.get("mirror.requests")
                 .tags("target", "reviews-v2", "outcome", "failed", "reason", "connect").counter().count()).isEqualTo(1.0));
     }
+
+    @Test
+    void shouldServeTheReportToOperatorsWithoutMirroringTheirRequests() throws Exception {
+        shadow.setDispatcher(new Dispatcher() {
+            @Override
+            public MockResponse dispatch(RecordedRequest request) {
+                return new MockResponse.Builder().code(200).body("v2").build();
+            }
+        });
+        shadow.start(InetAddress.getLoopbackAddress(), 0);
+        app = PlainServletExample.start(0, shadow.url("/").toString(), registry);
+        client.send(HttpRequest.newBuilder(URI.create(app.url() + "/reviews/1"))
+                .POST(HttpRequest.BodyPublishers.ofString("great")).build(), HttpResponse.BodyHandlers.ofString());
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(registry.get("mirror.requests")
+                .tags("target", "reviews-v2", "outcome", "completed").counter().count()).isEqualTo(1.0));
+
+        HttpResponse<String> page = client.send(HttpRequest.newBuilder(URI.create(app.url() + "/admin/mirror")).build(),
+                HttpResponse.BodyHandlers.ofString());
+
+        assertThat(page.statusCode()).isEqualTo(200);
+        assertThat(page.headers().firstValue("Content-Type").orElseThrow()).startsWith("text/html");
+        assertThat(page.body()).contains("<h1 id=\"title\">reviews: mirrored traffic</h1>", "reviews-v2");
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(registry.get("mirror.requests")
+                .tags("target", "reviews-v2", "outcome", "skipped", "reason", "excluded").counter().count())
+                .isEqualTo(1.0));
+        assertThat(shadow.getRequestCount()).as("only the application's request was copied").isEqualTo(1);
+    }
 }

@@ -20,11 +20,17 @@ import java.util.Objects;
  * lower case, so the JSON is the same whatever Jackson and its configuration (Spring Boot 3.5's
  * endpoint mapper writes a {@code Duration} as {@code "PT0.000213S"}, and one without the JSR-310
  * module fails on it). The values of differences are left out unless {@code showValues}: they are
- * excerpts of response data.
+ * excerpts of response data. To keep the endpoint small, it lists the {@value #SHOWN_MISMATCHES}
+ * most recent mismatches with at most {@value #SHOWN_DIFFERENCES} differences each;
+ * {@link Mirror#comparisons()} keeps {@code mirror.compare.recent-mismatches} of them, whole.
  */
 final class ComparisonsSection implements MirrorEndpointSection {
 
     static final String NAME = "comparisons";
+    /** Recent mismatches listed. */
+    static final int SHOWN_MISMATCHES = 5;
+    /** Differences listed per mismatch; {@code differenceCount} counts all. */
+    static final int SHOWN_DIFFERENCES = 10;
 
     private final Mirror mirror;
     private final boolean showValues;
@@ -45,7 +51,8 @@ final class ComparisonsSection implements MirrorEndpointSection {
         Map<String, Object> view = new LinkedHashMap<>();
         view.put("targets", summary.targets().stream().map(ComparisonsSection::target).toList());
         view.put("noise", summary.noise().stream().map(ComparisonsSection::field).toList());
-        view.put("recentMismatches", summary.recentMismatches().stream().map(this::mismatch).toList());
+        view.put("recentMismatches", summary.recentMismatches().stream().limit(SHOWN_MISMATCHES).map(this::mismatch)
+                .toList());
         return view;
     }
 
@@ -105,7 +112,8 @@ final class ComparisonsSection implements MirrorEndpointSection {
         view.put("shadowMillis", millis(comparison.shadowLatency()));
         view.put("differenceCount", comparison.differenceCount());
         view.put("noise", comparison.noise());
-        view.put("differences", comparison.differences().stream().map(this::difference).toList());
+        view.put("differences", comparison.differences().stream().limit(SHOWN_DIFFERENCES).map(this::difference)
+                .toList());
         if (comparison.note() != null) {
             view.put("note", comparison.note());
         }

@@ -36,7 +36,7 @@ import org.springframework.core.io.ResourceLoader;
  * {@link MirrorFilter} bean, {@code FilterRegistrationBean<MirrorFilter>} or bean named
  * {@value #FILTER_REGISTRATION_BEAN_NAME}. {@code mirror.enabled=false} turns everything off.
  *
- * <p>The filter sits at {@link #FILTER_ORDER}: after CharacterEncodingFilter
+ * <p>The filter sits at {@code mirror.filter.order}, by default {@link #FILTER_ORDER}: after CharacterEncodingFilter
  * ({@code HIGHEST_PRECEDENCE}) and the observation filter ({@code HIGHEST_PRECEDENCE + 1}), ahead
  * of everything that may read the body: Spring Session ({@code MIN_VALUE + 50}),
  * HiddenHttpMethodFilter (-10000), FormContentFilter (-9900), RequestContextFilter (-105) and
@@ -86,7 +86,7 @@ public class MirrorAutoConfiguration {
         return builder.build();
     }
 
-    /** Registers the filter first among the filters that may read the body. */
+    /** Registers the filter first among the filters that may read the body, at {@code mirror.filter.order}. */
     @Bean(FILTER_REGISTRATION_BEAN_NAME)
     @ConditionalOnMissingBean(value = MirrorFilter.class, parameterizedContainer = FilterRegistrationBean.class,
             name = FILTER_REGISTRATION_BEAN_NAME)
@@ -95,7 +95,7 @@ public class MirrorAutoConfiguration {
                 new MirrorFilter(mirror, properties.getForms()));
         registration.setName("mirrorFilter");
         registration.setDispatcherTypes(DispatcherType.REQUEST, DispatcherType.ASYNC);
-        registration.setOrder(FILTER_ORDER);
+        registration.setOrder(properties.getFilter().getOrder());
         registration.setAsyncSupported(true);
         return registration;
     }

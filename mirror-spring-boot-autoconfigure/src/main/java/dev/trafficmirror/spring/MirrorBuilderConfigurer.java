@@ -8,10 +8,12 @@ import dev.trafficmirror.core.MirrorTarget;
 import dev.trafficmirror.core.Sampling;
 import dev.trafficmirror.core.TargetTls;
 import dev.trafficmirror.core.compare.CompareOptions;
+import dev.trafficmirror.report.MirrorReport;
 import dev.trafficmirror.spring.MirrorProperties.CircuitBreakerProperties;
 import dev.trafficmirror.spring.MirrorProperties.CompareProperties;
 import dev.trafficmirror.spring.MirrorProperties.HeaderProperties;
 import dev.trafficmirror.spring.MirrorProperties.HostMode;
+import dev.trafficmirror.spring.MirrorProperties.ReportProperties;
 import dev.trafficmirror.spring.MirrorProperties.SamplingProperties;
 import dev.trafficmirror.spring.MirrorProperties.SamplingStrategy;
 import dev.trafficmirror.spring.MirrorProperties.TargetProperties;
@@ -139,6 +141,30 @@ public final class MirrorBuilderConfigurer {
             throw new IllegalArgumentException(refusals.get(0));
         }
         return options;
+    }
+
+    /**
+     * A builder of {@code mirror}'s report as the {@code mirror.report.*} properties and
+     * {@code mirror.compare.show-values} describe it.
+     *
+     * @param mirror the mirror to report on
+     * @return the builder, ready to build
+     * @throws IllegalArgumentException naming the first property the report refused
+     */
+    public MirrorReport.Builder report(Mirror mirror) {
+        MirrorReport.Builder report = MirrorReport.builder(mirror).showValues(properties.getCompare().isShowValues());
+        ReportProperties p = properties.getReport();
+        try {
+            report.interval(p.getInterval());
+        } catch (IllegalArgumentException e) {
+            throw new InvalidMirrorProperty("mirror.report.interval", e.getMessage());
+        }
+        try {
+            report.points(p.getPoints());
+        } catch (IllegalArgumentException e) {
+            throw new InvalidMirrorProperty("mirror.report.points", e.getMessage());
+        }
+        return report;
     }
 
     /**

@@ -28,10 +28,13 @@ import org.springframework.boot.actuate.endpoint.annotation.WriteOperation;
  *       properties, and the sections other features add ({@link MirrorEndpointSection}).
  *   <li>{@code GET /actuator/mirror/{target}}: one target.
  *   <li>{@code POST /actuator/mirror} with {@code {"enabled": false}}: pauses mirroring (requests are
- *       counted as {@code disabled}); {@code true} resumes it.
+ *       counted as {@code disabled}); {@code true} resumes it. Answers {@code {"enabled": ...}}.
  *   <li>{@code POST /actuator/mirror/{target}} with {@code {"percentage": 5}}: changes the share of
  *       requests mirrored to that target, from the next request on.
  * </ul>
+ *
+ * <p>Over HTTP, {@link MirrorEndpointWebExtension} answers a browser with the HTML report and a
+ * write it cannot carry out with 400 and the reason.
  *
  * <p>Nothing shown is secret: target URLs cannot carry user info, and properties that hold header
  * values are never listed.
@@ -80,11 +83,16 @@ public class MirrorEndpoint {
                 .findFirst().map(TargetReport::of).orElse(null);
     }
 
-    /** Pauses ({@code false}) or resumes ({@code true}) mirroring; returns the report. */
+    /**
+     * Pauses ({@code false}) or resumes ({@code true}) mirroring.
+     *
+     * @param enabled whether to mirror
+     * @return whether mirroring is on now, and nothing more
+     */
     @WriteOperation
-    public MirrorReport setEnabled(boolean enabled) {
+    public EnabledReport setEnabled(boolean enabled) {
         mirror.setEnabled(enabled);
-        return report();
+        return new EnabledReport(mirror.isEnabled());
     }
 
     /** Changes one target's percentage (0 to 100); returns the target. */
@@ -96,6 +104,14 @@ public class MirrorEndpoint {
             throw new InvalidEndpointRequestException(e.getMessage(), e.getMessage());
         }
         return target(target);
+    }
+
+    /**
+     * What a write of {@code enabled} answers.
+     *
+     * @param enabled whether mirroring is on now
+     */
+    public record EnabledReport(boolean enabled) implements OperationResponseBody {
     }
 
     /**

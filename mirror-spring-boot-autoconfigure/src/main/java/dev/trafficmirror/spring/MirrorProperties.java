@@ -143,6 +143,12 @@ public class MirrorProperties extends RequestSelectionProperties implements Vali
     /** TLS to https targets without TLS settings of their own: by default the JVM's trust store. */
     private final SslProperties ssl = new SslProperties();
 
+    /** Where the mirror's filter sits among the application's servlet filters. */
+    private final FilterProperties filter = new FilterProperties();
+
+    /** The HTML report the mirror endpoint answers a browser with. */
+    private final ReportProperties report = new ReportProperties();
+
     public boolean isEnabled() {
         return enabled;
     }
@@ -292,6 +298,14 @@ public class MirrorProperties extends RequestSelectionProperties implements Vali
         return ssl;
     }
 
+    public FilterProperties getFilter() {
+        return filter;
+    }
+
+    public ReportProperties getReport() {
+        return report;
+    }
+
     @Override
     public boolean supports(Class<?> type) {
         return MirrorProperties.class.isAssignableFrom(type);
@@ -336,7 +350,69 @@ public class MirrorProperties extends RequestSelectionProperties implements Vali
         view.put("drain-timeout", String.valueOf(drainTimeout));
         view.put("circuit-breaker", circuitBreaker.describe());
         view.put("compare", compare.describe());
+        if (ssl.bundle != null) {
+            view.put("ssl", Map.of("bundle", ssl.bundle));
+        }
+        view.put("filter", Map.of("order", filter.order));
+        Map<String, Object> reportView = new LinkedHashMap<>();
+        reportView.put("interval", String.valueOf(report.interval));
+        reportView.put("points", report.points);
+        view.put("report", reportView);
         return view;
+    }
+
+    /** Where the mirror's filter sits: {@code mirror.filter.*}. */
+    public static class FilterProperties {
+
+        /**
+         * The order of the mirror's filter among the application's servlet filters (lower runs
+         * first). It must run before anything that reads the request body, or that body is not
+         * mirrored; the default, HIGHEST_PRECEDENCE + 10, is ahead of Spring's and Spring Security's
+         * filters and after the character encoding and observation filters.
+         */
+        private int order = MirrorAutoConfiguration.FILTER_ORDER;
+
+        public int getOrder() {
+            return order;
+        }
+
+        public void setOrder(int order) {
+            this.order = order;
+        }
+    }
+
+    /**
+     * The HTML report the {@code mirror} endpoint answers a browser with ({@code Accept: text/html}):
+     * {@code mirror.report.*}. Its charts over time take the mirror's totals every interval and keep
+     * the last points of them. Whether it shows the values of differences is
+     * {@code mirror.compare.show-values}.
+     */
+    public static class ReportProperties {
+
+        /** How often the report takes the mirror's totals for its charts over time, at least 10ms. */
+        private Duration interval = Duration.ofSeconds(10);
+
+        /**
+         * How many of those totals the report keeps, 2 to 10000: its charts cover interval times
+         * points (an hour by default).
+         */
+        private int points = 360;
+
+        public Duration getInterval() {
+            return interval;
+        }
+
+        public void setInterval(Duration interval) {
+            this.interval = interval;
+        }
+
+        public int getPoints() {
+            return points;
+        }
+
+        public void setPoints(int points) {
+            this.points = points;
+        }
     }
 
     /** How a target picks requests: {@code mirror.sampling.strategy}. */
@@ -968,6 +1044,9 @@ public class MirrorProperties extends RequestSelectionProperties implements Vali
             }
             if (control) {
                 view.put("control", true);
+            }
+            if (ssl.bundle != null) {
+                view.put("ssl", Map.of("bundle", ssl.bundle));
             }
             return view;
         }

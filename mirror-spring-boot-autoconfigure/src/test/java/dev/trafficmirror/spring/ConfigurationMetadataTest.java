@@ -67,7 +67,8 @@ class ConfigurationMetadataTest {
                 "mirror.circuit-breaker.failures", "mirror.circuit-breaker.cool-down", "mirror.compare.enabled",
                 "mirror.compare.ignore-headers", "mirror.compare.ignore-paths", "mirror.compare.unordered-arrays",
                 "mirror.compare.recent-mismatches", "mirror.compare.max-decoded-body-size",
-                "mirror.compare.log-interval", "mirror.compare.show-values");
+                "mirror.compare.log-interval", "mirror.compare.show-values", "mirror.filter.order",
+                "mirror.report.interval", "mirror.report.points");
         assertThat(byName).containsOnlyKeys(expected);
         assertThat(endpointProperties).contains("management.endpoint.mirror.access");
         assertThat(expected).allSatisfy(name -> assertThat(byName.get(name).path("description").asText())
@@ -89,6 +90,10 @@ class ConfigurationMetadataTest {
         assertThat(byName.get("mirror.compare.max-decoded-body-size").get("defaultValue").asText()).isEqualTo("1MB");
         assertThat(byName.get("mirror.compare.log-interval").get("defaultValue").asText()).isEqualTo("10s");
         assertThat(byName.get("mirror.compare.show-values").get("defaultValue").asBoolean()).isFalse();
+        assertThat(byName.get("mirror.filter.order").get("defaultValue").asInt())
+                .isEqualTo(MirrorAutoConfiguration.FILTER_ORDER);
+        assertThat(byName.get("mirror.report.interval").get("defaultValue").asText()).isEqualTo("10s");
+        assertThat(byName.get("mirror.report.points").get("defaultValue").asInt()).isEqualTo(360);
     }
 
     @Test

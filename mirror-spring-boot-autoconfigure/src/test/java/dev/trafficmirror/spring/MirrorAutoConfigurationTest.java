@@ -86,6 +86,15 @@ class MirrorAutoConfigurationTest {
     }
 
     @Test
+    void shouldPutTheFilterWhereMirrorFilterOrderSays() {
+        web.withPropertyValues("mirror.target=http://reviews-v2:9080", "mirror.filter.order=-50").run(context -> {
+            FilterRegistrationBean<?> registration = context.getBean(
+                    MirrorAutoConfiguration.FILTER_REGISTRATION_BEAN_NAME, FilterRegistrationBean.class);
+            assertThat(registration.getOrder()).isEqualTo(-50);
+        });
+    }
+
+    @Test
     void shouldTurnOnWithOnlyAListOfTargetsAndCombineItWithTheSingleTarget() {
         web.withPropertyValues("mirror.targets[0].url=http://reviews-v2:9080")
                 .run(context -> assertThat(context.getBean(Mirror.class).targets()).extracting(MirrorTarget::name)

@@ -265,6 +265,49 @@ class MirrorEndpointTest {
         });
     }
 
+    /** 44 mismatches with 60 differences each: the endpoint shows the last 5, 10 differences each. */
+    @Test
+    void shouldStaySmallHoweverManyMismatchesTheMirrorKeeps() {
+        comparing.run(context -> {
+            Mirror mirror = context.getBean(Mirror.class);
+            StringBuilder fields = new StringBuilder("{\"id\":1");
+            for (int i = 0; i < 60; i++) {
+                fields.append(",\"field").append(i).append("\":").append(i);
+            }
+            String body = fields.append('}').toString();
+            for (int i = 0; i < 44; i++) {
+                mirror.integration().submit(MirrorRequest.builder("GET", "/items/" + i).build(),
+                        primary(body, Duration.ofMillis(1)));
+            }
+            await().until(() -> mirror.comparisons().targets().size() == 1
+                    && mirror.comparisons().targets().get(0).compared() == 44);
+            assertThat(mirror.comparisons().recentMismatches()).hasSize(44);
+            String json = new ObjectMapper().writeValueAsString(context.getBean(MirrorEndpoint.class).report());
+
+            assertThat((List<?>) JsonPath.read(json, "$.sections.comparisons.recentMismatches"))
+                    .hasSize(ComparisonsSection.SHOWN_MISMATCHES);
+            assertThat((List<?>) JsonPath.read(json, "$.sections.comparisons.recentMismatches[0].differences"))
+                    .hasSize(ComparisonsSection.SHOWN_DIFFERENCES);
+            assertThat((Integer) JsonPath.read(json, "$.sections.comparisons.recentMismatches[0].differenceCount"))
+                    .isGreaterThan(ComparisonsSection.SHOWN_DIFFERENCES);
+            assertThat(json.length()).as("bytes of JSON").isLessThan(8_000);
+        });
+    }
+
+    @Test
+    void shouldBuildTheReportFromTheReportAndShowValuesProperties() {
+        exposed.withPropertyValues("mirror.report.interval=1s", "mirror.report.points=5",
+                "spring.application.name=reviews").run(context -> {
+                    String page = context.getBean(dev.trafficmirror.report.MirrorReport.class).render();
+                    assertThat(page).contains("<h1 id=\"title\">reviews: mirrored traffic</h1>", "interval(s) of 1s",
+                            "id=\"traffic-graph\"");
+                });
+        exposed.withPropertyValues("mirror.report.interval=1ms").run(context -> assertThat(context).hasFailed()
+                .getFailure().hasStackTraceContaining("mirror.report.interval: interval must be at least 10ms"));
+        exposed.withPropertyValues("mirror.report.points=1").run(context -> assertThat(context).hasFailed()
+                .getFailure().hasStackTraceContaining("mirror.report.points: points must be from 2 to 10000"));
+    }
+
     @Test
     void shouldShowTheValuesOfDifferencesWhenAskedTo() {
         comparing.withPropertyValues("mirror.compare.show-values=true").run(context -> {

@@ -64,6 +64,7 @@ import org.springframework.web.multipart.MultipartFile;
         classes = MirrorSpringBootApplicationTest.ReviewsApp.class,
         properties = {
             "mirror.connect-timeout=2s",
+            "spring.application.name=reviews-app",
             "management.endpoints.web.exposure.include=mirror",
             // Actuator on its own port, as docs/spring-boot.md recommends: its requests are not mirrored.
             "management.server.port=0"
@@ -418,13 +419,66 @@ class MirrorSpringBootApplicationTest {
             assertThat(copy.getBody().utf8()).isEqualTo("{\"n\":3}");
             awaitCounted("shadow", before, Map.of(Reason.NONE, 1L));
 
-            assertThat(postJson("/actuator/mirror/shadow", "{\"percentage\": 150}").statusCode()).isEqualTo(400);
-            assertThat(postJson("/actuator/mirror/nowhere", "{\"percentage\": 5}").statusCode()).isEqualTo(400);
+            assertThat(paused.body()).as("a write answers what it changed, not the whole report")
+                    .isEqualTo("{\"enabled\":false}");
             assertThat(mirror.stats().get(0).percentage()).isEqualTo(100.0);
         } finally {
             mirror.setEnabled(true);
             mirror.setPercentage("shadow", 100);
         }
+    }
+
+    @Test
+    void shouldAnswerABadWriteWith400AndTheReasonAndChangeNothing() throws Exception {
+        try {
+            assertBadRequest(postJson("/actuator/mirror/shadow", "{\"percentage\": 500}"),
+                    "percentage of target 'shadow' must be between 0 and 100, was 500.0");
+            assertBadRequest(postJson("/actuator/mirror/shadow", "{\"percentage\": \"lots\"}"),
+                    "percentage must be a number from 0 to 100, was lots");
+            assertBadRequest(postJson("/actuator/mirror/nowhere", "{\"percentage\": 5}"),
+                    "no target is named 'nowhere'");
+            assertBadRequest(postJson("/actuator/mirror/shadow", "{\"percent\": 5}"),
+                    "the body must be {\"percentage\": N}");
+            assertBadRequest(postJson("/actuator/mirror", "{\"enable\": false}"), "the body must be {\"enabled\": false}");
+            assertBadRequest(postJson("/actuator/mirror", "{\"enabled\": \"no\"}"), "enabled must be true or false, was no");
+            assertThat(mirror.stats().get(0).percentage()).isEqualTo(100.0);
+            assertThat(mirror.isEnabled()).isTrue();
+        } finally {
+            mirror.setEnabled(true);
+            mirror.setPercentage("shadow", 100);
+        }
+    }
+
+    @Test
+    void shouldAnswerABrowserWithTheReportAndEveryoneElseWithJson() throws Exception {
+        post("/reviews", "application/json", "{}".getBytes(StandardCharsets.UTF_8));
+        assertThat(shadow.takeRequest(WAIT.toSeconds(), TimeUnit.SECONDS)).isNotNull();
+        // what Chromium and Firefox send for a page
+        HttpResponse<String> page = get("/actuator/mirror", "text/html,application/xhtml+xml,application/xml;q=0.9,"
+                + "image/avif,image/webp,image/apng,*/*;q=0.8");
+        assertThat(page.statusCode()).isEqualTo(200);
+        assertThat(page.headers().firstValue("Content-Type").orElseThrow()).startsWith("text/html");
+        assertThat(page.body()).startsWith("<!DOCTYPE html>").contains("id=\"traffic-graph\"")
+                .contains("<h1 id=\"title\">reviews-app: mirrored traffic</h1>").doesNotContain("<script");
+        ReportMarkup.assertWellFormed(page.body());
+
+        for (String accept : new String[] {"application/json", "*/*", null}) {
+            HttpResponse<String> json = get("/actuator/mirror", accept);
+            assertThat(json.statusCode()).as(String.valueOf(accept)).isEqualTo(200);
+            assertThat(json.headers().firstValue("Content-Type").orElseThrow()).as(String.valueOf(accept))
+                    .startsWith("application/json");
+            assertThat((List<String>) JsonPath.read(json.body(), "$.targets[*].name")).containsExactly("shadow", "dead");
+        }
+        HttpResponse<String> actuator = get("/actuator/mirror", "application/vnd.spring-boot.actuator.v3+json");
+        assertThat(actuator.headers().firstValue("Content-Type").orElseThrow())
+                .startsWith("application/vnd.spring-boot.actuator.v3+json");
+    }
+
+    private static void assertBadRequest(HttpResponse<String> response, String reason) {
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(400);
+        assertThat(response.headers().firstValue("Content-Type").orElseThrow()).contains("json");
+        assertThat((String) JsonPath.read(response.body(), "$.message")).contains(reason);
+        assertThat((Integer) JsonPath.read(response.body(), "$.status")).isEqualTo(400);
     }
 
     private Map<Reason, Long> counts(String target) {
@@ -449,6 +503,15 @@ class MirrorSpringBootApplicationTest {
     /** GETs from an Actuator endpoint. */
     private HttpResponse<String> get(String path) throws Exception {
         return http.send(HttpRequest.newBuilder(managementUri(path)).GET().build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** GETs from an Actuator endpoint with an {@code Accept} header, or none. */
+    private HttpResponse<String> get(String path, String accept) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(managementUri(path)).GET();
+        if (accept != null) {
+            request.header("Accept", accept);
+        }
+        return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
     }
 
     private URI uri(String path) {

@@ -1,4 +1,4 @@
-package dev.trafficmirror.examples;
+package dev.trafficmirror.report;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -10,16 +10,14 @@ import java.util.Locale;
  */
 final class SvgCharts {
 
-    /**
-     * One line (or column series) of a chart; {@code NaN} values leave a gap. A wide line stays
-     * visible under a narrower one drawn over it with the same values.
-     */
-    record Series(String label, double[] values, String color, boolean dashed, double width) {
-
-        Series(String label, double[] values, String color, boolean dashed) {
-            this(label, values, color, dashed, 2.2);
-        }
+    /** One line (or column series) of a chart; {@code NaN} values leave a gap. */
+    record Series(String label, double[] values, String color, boolean dashed) {
     }
+
+    /** The width of the line drawn last; each line drawn before it is {@value #WIDTH_STEP} wider. */
+    static final double TOP_WIDTH = 2.2;
+    static final double WIDTH_STEP = 2.4;
+    private static final double MAX_WIDTH = 9.4;
 
     /** One bar of a horizontal bar list. */
     record Bar(String group, String label, long value, String color) {
@@ -41,37 +39,50 @@ final class SvgCharts {
      * Lines over time: value {@code i} of each series belongs to the interval starting at
      * {@code i * bucketSeconds}.
      */
-    static String lineChart(String id, String title, String unit, double bucketSeconds, List<Series> series) {
+    static String lineChart(String id, String title, String unit, String xLabel, double bucketSeconds,
+            boolean countAxis, List<Series> series) {
         int points = series.get(0).values().length;
-        double yMax = niceMax(series);
+        double yMax = niceMax(series, countAxis);
         StringBuilder svg = open(id, title);
-        axes(svg, unit, yMax, points, bucketSeconds);
-        for (Series line : series) {
+        axes(svg, unit, xLabel, yMax, countAxis, points, bucketSeconds);
+        for (int s = 0; s < series.size(); s++) {
+            Series line = series.get(s);
+            double width = width(s, series.size());
             for (List<String> segment : segments(line.values(), yMax)) {
                 svg.append("<polyline fill=\"none\" stroke=\"").append(line.color())
-                        .append("\" stroke-width=\"").append(fmt(line.width())).append('"')
+                        .append("\" stroke-width=\"").append(fmt(width)).append('"')
                         .append(line.dashed() ? " stroke-dasharray=\"6 4\"" : "")
                         .append(" points=\"").append(String.join(" ", segment)).append("\"/>");
                 if (points <= 60) {
                     for (String point : segment) {
                         String[] xy = point.split(",");
                         svg.append("<circle cx=\"").append(xy[0]).append("\" cy=\"").append(xy[1])
-                                .append("\" r=\"").append(fmt(line.width() + 0.4)).append("\" fill=\"")
+                                .append("\" r=\"").append(fmt(width / 2 + 1.2)).append("\" fill=\"")
                                 .append(line.color()).append("\"/>");
                     }
                 }
             }
         }
-        legend(svg, series);
+        legend(svg, series, true);
         return svg.append("</svg>").toString();
     }
 
-    /** Columns per interval, the series of one interval side by side. */
-    static String columnChart(String id, String title, String unit, double bucketSeconds, List<Series> series) {
+    /**
+     * How wide series {@code index} of {@code count} is drawn: the first widest, each later one
+     * narrower, so that a line drawn over another with the same values leaves it visible on both
+     * sides.
+     */
+    static double width(int index, int count) {
+        return Math.min(MAX_WIDTH, TOP_WIDTH + WIDTH_STEP * (count - 1 - index));
+    }
+
+    /** Columns per interval, the series of one interval side by side; counts, so whole-number ticks. */
+    static String columnChart(String id, String title, String unit, String xLabel, double bucketSeconds,
+            List<Series> series) {
         int points = series.get(0).values().length;
-        double yMax = niceMax(series);
+        double yMax = niceMax(series, true);
         StringBuilder svg = open(id, title);
-        axes(svg, unit, yMax, points, bucketSeconds);
+        axes(svg, unit, xLabel, yMax, true, points, bucketSeconds);
         double slot = (double) PLOT_WIDTH / points;
         double width = Math.max(1, slot * 0.8 / series.size());
         for (int s = 0; s < series.size(); s++) {
@@ -86,10 +97,10 @@ final class SvgCharts {
                         .append("\" y=\"").append(fmt(top)).append("\" width=\"").append(fmt(width))
                         .append("\" height=\"").append(fmt(TOP + PLOT_HEIGHT - top)).append("\" fill=\"")
                         .append(column.color()).append("\"><title>").append(Html.escape(column.label())).append(": ")
-                        .append(fmt(value)).append("</title></rect>");
+                        .append(tick(value)).append("</title></rect>");
             }
         }
-        legend(svg, series);
+        legend(svg, series, false);
         return svg.append("</svg>").toString();
     }
 
@@ -155,8 +166,9 @@ final class SvgCharts {
         return svg;
     }
 
-    private static void axes(StringBuilder svg, String unit, double yMax, int points, double bucketSeconds) {
-        double step = niceStep(yMax / 4);
+    private static void axes(StringBuilder svg, String unit, String xLabel, double yMax, boolean countAxis, int points,
+            double bucketSeconds) {
+        double step = step(yMax / 4, countAxis);
         for (double value = 0; value <= yMax + step / 1000; value += step) {
             double y = y(value, yMax);
             svg.append("<line class=\"grid\" x1=\"").append(LEFT).append("\" x2=\"").append(LEFT + PLOT_WIDTH)
@@ -178,19 +190,21 @@ final class SvgCharts {
         svg.append("<line class=\"axis\" x1=\"").append(LEFT).append("\" x2=\"").append(LEFT + PLOT_WIDTH)
                 .append("\" y1=\"").append(TOP + PLOT_HEIGHT).append("\" y2=\"").append(TOP + PLOT_HEIGHT).append("\"/>");
         svg.append("<text class=\"unit\" x=\"").append(LEFT + PLOT_WIDTH).append("\" y=\"").append(HEIGHT - 6)
-                .append("\" text-anchor=\"end\">seconds since the load started</text>");
+                .append("\" text-anchor=\"end\">").append(Html.escape(xLabel)).append("</text>");
     }
 
-    private static void legend(StringBuilder svg, List<Series> series) {
+    private static void legend(StringBuilder svg, List<Series> series, boolean lines) {
         double x = LEFT;
-        for (Series line : series) {
+        for (int s = 0; s < series.size(); s++) {
+            Series line = series.get(s);
             svg.append("<line x1=\"").append(fmt(x)).append("\" x2=\"").append(fmt(x + 22))
                     .append("\" y1=\"34\" y2=\"34\" stroke=\"")
-                    .append(line.color()).append("\" stroke-width=\"").append(fmt(line.width() + 0.8)).append('"')
+                    .append(line.color()).append("\" stroke-width=\"")
+                    .append(fmt(lines ? width(s, series.size()) : 6)).append('"')
                     .append(line.dashed() ? " stroke-dasharray=\"6 4\"" : "").append("/>");
             svg.append("<text class=\"legend\" x=\"").append(fmt(x + 27)).append("\" y=\"38\">")
                     .append(Html.escape(line.label())).append("</text>");
-            x += 36 + 6.4 * line.label().length();
+            x += 36 + 6.4 * Math.min(40, line.label().length());
         }
     }
 
@@ -202,8 +216,11 @@ final class SvgCharts {
         return TOP + PLOT_HEIGHT - PLOT_HEIGHT * value / yMax;
     }
 
-    /** The smallest round number (1, 2, 2.5 or 5 times a power of ten) at or above every value, at least 1e-3. */
-    static double niceMax(List<Series> series) {
+    /**
+     * The smallest round number (1, 2, 2.5 or 5 times a power of ten; no 2.5 on a count axis, whose
+     * ticks are whole numbers) at or above every value.
+     */
+    static double niceMax(List<Series> series, boolean countAxis) {
         double max = 0;
         for (Series line : series) {
             for (double value : line.values()) {
@@ -215,8 +232,17 @@ final class SvgCharts {
         if (max <= 0) {
             return 1;
         }
-        double step = niceStep(max / 4);
+        double step = step(max / 4, countAxis);
         return Math.ceil(max / step - 1e-9) * step;
+    }
+
+    /** The tick step: round, and for counts a whole number, at least 1. */
+    static double step(double rough, boolean countAxis) {
+        if (!countAxis) {
+            return niceStep(rough);
+        }
+        double step = niceStep(Math.max(1, rough));
+        return step == 2.5 ? 5 : step; // from 10 on, 2.5 times a power of ten is whole
     }
 
     static double niceStep(double rough) {
