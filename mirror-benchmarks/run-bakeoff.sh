@@ -30,26 +30,8 @@ nginx_bin=$(command -v nginx || echo /usr/sbin/nginx)
 ./mvnw -q -B -pl mirror-benchmarks -am package -DskipTests
 classpath="mirror-benchmarks/target/classes:$(cat mirror-benchmarks/target/e2e-classpath.txt)"
 
-# A private CA, a shadow certificate for 127.0.0.1 and localhost, and one (same CA) for another
-# name only; a PKCS12 trust store with just the CA, for trafficmirror (see TrafficmirrorSender).
 tls=mirror-benchmarks/target/bakeoff/tls
-rm -rf "$tls" && mkdir -p "$tls"
-(
-  cd "$tls"
-  openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 2 \
-    -subj "/CN=trafficmirror bake-off CA" -keyout ca.key -out ca.pem \
-    -addext "basicConstraints=critical,CA:TRUE" -addext "keyUsage=critical,keyCertSign,cRLSign" 2>/dev/null
-  for cert in shadow:"IP:127.0.0.1,DNS:localhost" wrong:"DNS:wrong.example"; do
-    name=${cert%%:*}
-    san=${cert#*:}
-    openssl req -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -subj "/CN=$name" \
-      -keyout "$name.key" -out "$name.csr" 2>/dev/null
-    printf 'subjectAltName=%s\nbasicConstraints=CA:FALSE\nkeyUsage=digitalSignature\nextendedKeyUsage=serverAuth\n' \
-      "$san" > "$name.ext"
-    openssl x509 -req -in "$name.csr" -CA ca.pem -CAkey ca.key -CAcreateserial -days 2 -extfile "$name.ext" \
-      -out "$name.pem" 2>/dev/null
-  done
-)
+mirror-benchmarks/make-certs.sh "$tls"
 
 exec java -cp "$classpath" dev.trafficmirror.bench.bakeoff.Bakeoff \
   --duration "${DURATION:-10s}" --warmup "${WARMUP:-15s}" --rounds "${ROUNDS:-1}" --nginx "$nginx_bin" \

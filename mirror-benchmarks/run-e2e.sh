@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
-# The end-to-end load benchmark in one command: builds what it needs, installs wrk and nginx when
-# they are missing (Debian/Ubuntu, apt-get), then measures a Jetty primary with no filter and with
-# MirrorFilter mirroring 100% to a shadow that is healthy, slow (1 s), a black hole, or refusing,
-# and the same with nginx's mirror module in front of the same primary. All on 127.0.0.1.
+# The end-to-end load benchmark in one command: builds what it needs, installs wrk, nginx and
+# openssl when they are missing (Debian/Ubuntu, apt-get), then measures a Jetty primary with no
+# filter and with MirrorFilter mirroring 100% to a shadow that is healthy, slow (1 s), a black hole,
+# or refusing; 10% to a healthy one; 100% with answers compared; 100% over TLS (a private CA made
+# by make-certs.sh); and the same shadows with nginx's mirror module in front of the same primary.
+# All on 127.0.0.1.
 #
 #   mirror-benchmarks/run-e2e.sh                       # 10 s per run after a 20 s warm-up
 #   DURATION=10s ROUNDS=3 mirror-benchmarks/run-e2e.sh  # 3 interleaved rounds, median shown
@@ -15,6 +17,7 @@ cd "$(dirname "$0")/.."
 missing=()
 command -v wrk >/dev/null 2>&1 || missing+=(wrk)
 command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ] || missing+=(nginx)
+command -v openssl >/dev/null 2>&1 || missing+=(openssl)
 if [ ${#missing[@]} -gt 0 ]; then
   echo "installing ${missing[*]} with apt-get"
   sudo=""
@@ -27,5 +30,9 @@ nginx_bin=$(command -v nginx || echo /usr/sbin/nginx)
 ./mvnw -q -B -pl mirror-benchmarks -am package -DskipTests
 classpath="mirror-benchmarks/target/classes:$(cat mirror-benchmarks/target/e2e-classpath.txt)"
 
+tls=mirror-benchmarks/target/e2e/tls
+mirror-benchmarks/make-certs.sh "$tls"
+
 exec java -cp "$classpath" dev.trafficmirror.bench.e2e.LoadBenchmark \
-  --duration "${DURATION:-10s}" --warmup "${WARMUP:-20s}" --rounds "${ROUNDS:-1}" --nginx "$nginx_bin" "$@"
+  --duration "${DURATION:-10s}" --warmup "${WARMUP:-20s}" --rounds "${ROUNDS:-1}" --nginx "$nginx_bin" \
+  --tls "$tls" "$@"

@@ -1,5 +1,6 @@
 package dev.trafficmirror.bench.bakeoff;
 
+import dev.trafficmirror.bench.tls.Tls;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;

@@ -1,5 +1,6 @@
 package dev.trafficmirror.bench.bakeoff;
 
+import dev.trafficmirror.bench.tls.Tls;
 import java.net.URI;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;

@@ -1,5 +1,6 @@
 package dev.trafficmirror.bench.bakeoff;
 
+import dev.trafficmirror.bench.tls.Tls;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;

@@ -1,5 +1,6 @@
 package dev.trafficmirror.bench.bakeoff;
 
+import dev.trafficmirror.bench.tls.Tls;
 import dev.trafficmirror.core.Mirror;
 import dev.trafficmirror.core.MirrorFailure;
 import dev.trafficmirror.core.MirrorRequest;

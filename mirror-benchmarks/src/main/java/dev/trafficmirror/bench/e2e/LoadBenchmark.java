@@ -23,7 +23,9 @@ import java.util.concurrent.TimeUnit;
 /**
  * The end-to-end load benchmark: how much a mirrored primary loses when its shadow is healthy,
  * slow, a black hole, or refusing connections, for trafficmirror and for nginx's mirror module,
- * side by side. Every server runs on 127.0.0.1 in a process of its own; {@code wrk} makes the load.
+ * side by side; and for trafficmirror, a tenth of requests mirrored, answers compared, and copies
+ * over TLS (trusting only make-certs.sh's private CA). Every server runs on 127.0.0.1 in a process
+ * of its own; {@code wrk} makes the load.
  *
  * <p>For each setup: start the shadow, start the primary (and nginx in front of it for the nginx
  * table), load it with {@code wrk} for the warm-up, then measure with {@code wrk} for the duration,
@@ -34,6 +36,7 @@ import java.util.concurrent.TimeUnit;
  * <pre>
  * LoadBenchmark [--duration 10s] [--warmup 5s] [--threads 2] [--connections 16] [--rounds 1]
  *               [--only trafficmirror|nginx] [--nginx /usr/sbin/nginx] [--work target/e2e]
+ *               [--tls target/e2e/tls]
  * </pre>
  */
 public final class LoadBenchmark {
@@ -43,10 +46,22 @@ public final class LoadBenchmark {
     private static final int NGINX_PORT = 18190;
     private static final String PATH = "/api/products/0/reviews";
 
-    /** What is measured: which mirror, and what its shadow does. */
-    record Setup(String system, String shadow, boolean breaker, int percentage) {
+    /** How copies reach a healthy shadow: plain HTTP, plain HTTP with answers compared, or over TLS. */
+    enum Send { PLAIN, COMPARED, TLS }
+
+    /** What is measured: which mirror, what its shadow does, and how copies reach it. */
+    record Setup(String system, String shadow, boolean breaker, int percentage, Send send) {
         Setup(String system, String shadow, boolean breaker) {
-            this(system, shadow, breaker, 100);
+            this(system, shadow, breaker, 100, Send.PLAIN);
+        }
+
+        Setup(String system, String shadow, boolean breaker, int percentage) {
+            this(system, shadow, breaker, percentage, Send.PLAIN);
+        }
+
+        /** The healthy run the others are measured against: all requests, plain HTTP. */
+        boolean isReference() {
+            return shadow.equals("healthy") && percentage == 100 && send == Send.PLAIN;
         }
 
         String label() {
@@ -55,7 +70,12 @@ public final class LoadBenchmark {
                 case "slow" -> "shadow slow (1 s)";
                 case "blackhole" -> "shadow black hole" + (breaker ? "" : ", breaker off");
                 default -> "shadow " + shadow;
-            } + (percentage < 100 ? ", " + percentage + " % mirrored" : "");
+            } + (percentage < 100 ? ", " + percentage + " % mirrored" : "")
+                    + switch (send) {
+                        case PLAIN -> "";
+                        case COMPARED -> ", answers compared";
+                        case TLS -> ", over TLS";
+                    };
         }
     }
 
@@ -92,6 +112,8 @@ public final class LoadBenchmark {
             }
             setups.add(new Setup("trafficmirror", "blackhole", false));
             setups.add(new Setup("trafficmirror", "healthy", true, 10));
+            setups.add(new Setup("trafficmirror", "healthy", true, 100, Send.COMPARED));
+            setups.add(new Setup("trafficmirror", "healthy", true, 100, Send.TLS));
         }
         if (options.wants("nginx")) {
             for (String shadow : List.of("none", "healthy", "slow", "blackhole", "refused")) {
@@ -131,7 +153,8 @@ public final class LoadBenchmark {
     private Result measure(Setup setup, int round) throws Exception {
         Path logs = options.work.resolve("round-" + round)
                 .resolve(setup.system() + "-" + setup.shadow() + (setup.breaker() ? "" : "-nobreaker")
-                        + (setup.percentage() < 100 ? "-" + setup.percentage() + "pct" : ""));
+                        + (setup.percentage() < 100 ? "-" + setup.percentage() + "pct" : "")
+                        + (setup.send() == Send.PLAIN ? "" : "-" + setup.send().name().toLowerCase(Locale.ROOT)));
         Files.createDirectories(logs);
         requireFree(SHADOW_PORT);
         requireFree(PRIMARY_PORT);
@@ -141,13 +164,23 @@ public final class LoadBenchmark {
         Process nginx = null;
         try {
             if (!setup.shadow().equals("none") && !setup.shadow().equals("refused")) {
-                shadow = java(ShadowServer.class, List.of("-Xms256m", "-Xmx256m"),
-                        List.of(String.valueOf(SHADOW_PORT), setup.shadow()), logs.resolve("shadow.log"));
+                List<String> shadowArgs = new ArrayList<>(List.of(String.valueOf(SHADOW_PORT), setup.shadow()));
+                if (setup.send() == Send.TLS) {
+                    shadowArgs.add(options.tls.resolve("shadow.p12").toAbsolutePath().toString());
+                }
+                shadow = java(ShadowServer.class, List.of("-Xms256m", "-Xmx256m"), shadowArgs, logs.resolve("shadow.log"));
                 awaitPort(SHADOW_PORT, shadow, logs.resolve("shadow.log"));
             }
             boolean filter = setup.system().equals("trafficmirror") && !setup.shadow().equals("none");
+            String scheme = setup.send() == Send.TLS ? "https" : "http";
             List<String> primaryArgs = new ArrayList<>(List.of(String.valueOf(PRIMARY_PORT),
-                    filter ? "http://127.0.0.1:" + SHADOW_PORT : "none"));
+                    filter ? scheme + "://127.0.0.1:" + SHADOW_PORT : "none"));
+            if (setup.send() == Send.TLS) {
+                primaryArgs.add("ca=" + options.tls.resolve("ca.pem").toAbsolutePath());
+            }
+            if (setup.send() == Send.COMPARED) {
+                primaryArgs.add("compare");
+            }
             if (!setup.breaker()) {
                 primaryArgs.add("no-breaker");
             }
@@ -358,8 +391,7 @@ public final class LoadBenchmark {
         for (Map.Entry<String, List<Result>> entry : bySystem.entrySet()) {
             List<Result> runs = entry.getValue();
             Optional<Result> none = runs.stream().filter(r -> r.setup().shadow().equals("none")).findFirst();
-            Optional<Result> healthy = runs.stream()
-                    .filter(r -> r.setup().shadow().equals("healthy") && r.setup().percentage() == 100).findFirst();
+            Optional<Result> healthy = runs.stream().filter(r -> r.setup().isReference()).findFirst();
             boolean ours = entry.getKey().equals("trafficmirror");
             text.append("\n### ").append(ours ? "trafficmirror (MirrorFilter on Jetty 12)" : "nginx mirror module (nginx in front of the same Jetty primary)")
                     .append("\n\n");
@@ -423,6 +455,8 @@ public final class LoadBenchmark {
         String only;
         String nginx = "nginx";
         Path work = Path.of("mirror-benchmarks", "target", "e2e");
+        /** Where make-certs.sh put the private CA and the shadow's certificate. */
+        Path tls = Path.of("mirror-benchmarks", "target", "e2e", "tls");
 
         boolean wants(String system) {
             return only == null || only.equals(system);
@@ -446,9 +480,10 @@ public final class LoadBenchmark {
                     }
                     case "--nginx" -> options.nginx = Objects.requireNonNull(value, "--nginx needs a path");
                     case "--work" -> options.work = Path.of(Objects.requireNonNull(value, "--work needs a directory"));
+                    case "--tls" -> options.tls = Path.of(Objects.requireNonNull(value, "--tls needs a directory"));
                     default -> throw new IllegalArgumentException("unknown option " + args[i]
                             + "; accepted: --duration 10s, --warmup 5s, --threads 2, --connections 16, --rounds 1,"
-                            + " --only trafficmirror|nginx, --nginx <path>, --work <dir>");
+                            + " --only trafficmirror|nginx, --nginx <path>, --work <dir>, --tls <dir>");
                 }
                 i++;
             }

@@ -1,7 +1,9 @@
 package dev.trafficmirror.bench.e2e;
 
+import dev.trafficmirror.bench.tls.Tls;
 import dev.trafficmirror.core.Mirror;
 import dev.trafficmirror.core.MirrorTarget;
+import dev.trafficmirror.core.TargetTls;
 import dev.trafficmirror.servlet.MirrorFilter;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -11,11 +13,13 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.EnumSet;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicLong;
+import javax.net.ssl.SSLContext;
 import org.eclipse.jetty.ee10.servlet.FilterHolder;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
 import org.eclipse.jetty.ee10.servlet.ServletHolder;
@@ -32,6 +36,8 @@ import org.eclipse.jetty.server.ServerConnector;
  * PrimaryServer &lt;port&gt; http://... no-breaker       the same without the circuit breaker
  * PrimaryServer &lt;port&gt; http://... max-concurrent=4 at most 4 copies in flight instead of 16
  * PrimaryServer &lt;port&gt; http://... percentage=10   mirror 10% of requests instead of all
+ * PrimaryServer &lt;port&gt; http://... compare         compare the shadow's answers with the primary's
+ * PrimaryServer &lt;port&gt; https://... ca=ca.pem      trust only this CA for the https shadow
  * </pre>
  *
  * On exit (SIGTERM) it closes the mirror and prints one {@code MIRROR_STATS} line with the
@@ -48,27 +54,34 @@ public final class PrimaryServer {
     public static void main(String[] args) throws Exception {
         if (args.length < 2) {
             throw new IllegalArgumentException(
-                    "usage: PrimaryServer <port> <shadow url | none> [no-breaker] [max-concurrent=N] [percentage=P]");
+                    "usage: PrimaryServer <port> <shadow url | none> [no-breaker] [max-concurrent=N] [percentage=P]"
+                            + " [compare] [ca=<pem>]");
         }
         int port = Integer.parseInt(args[0]);
         String shadow = args[1];
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
         Mirror mirror = null;
         if (!shadow.equals("none")) {
-            Mirror.Builder builder = Mirror.builder().target(MirrorTarget.of("shadow", shadow)).percentage(100)
-                    .meterRegistry(registry);
+            MirrorTarget.Builder target = MirrorTarget.of("shadow", shadow).newBuilder();
+            Mirror.Builder builder = Mirror.builder().percentage(100).meterRegistry(registry);
             for (int i = 2; i < args.length; i++) {
-                if (args[i].equals("no-breaker")) {
+                if (args[i].equals("compare")) {
+                    target.compare(true);
+                } else if (args[i].startsWith("ca=")) {
+                    SSLContext trust = Tls.context(Path.of(args[i].substring("ca=".length())));
+                    target.tls(() -> TargetTls.of(trust));
+                } else if (args[i].equals("no-breaker")) {
                     builder.noCircuitBreaker();
                 } else if (args[i].startsWith("percentage=")) {
                     builder.percentage(Double.parseDouble(args[i].substring("percentage=".length())));
                 } else if (args[i].startsWith("max-concurrent=")) {
                     builder.maxConcurrent(Integer.parseInt(args[i].substring("max-concurrent=".length())));
                 } else {
-                    throw new IllegalArgumentException("unknown option " + args[i] + "; accepted: no-breaker, max-concurrent=N, percentage=P");
+                    throw new IllegalArgumentException("unknown option " + args[i]
+                            + "; accepted: no-breaker, max-concurrent=N, percentage=P, compare, ca=<pem>");
                 }
             }
-            mirror = builder.build();
+            mirror = builder.target(target.build()).build();
         }
 
         Server server = new Server();

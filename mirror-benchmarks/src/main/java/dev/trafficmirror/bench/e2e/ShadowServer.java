@@ -12,6 +12,7 @@ import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.util.Callback;
+import org.eclipse.jetty.util.ssl.SslContextFactory;
 
 /**
  * The shadow of the end-to-end benchmark, in a JVM of its own, on Jetty's non-blocking core API so
@@ -21,6 +22,7 @@ import org.eclipse.jetty.util.Callback;
  * ShadowServer &lt;port&gt; healthy      answers 200 at once
  * ShadowServer &lt;port&gt; slow         answers 200 after 1 s
  * ShadowServer &lt;port&gt; blackhole    accepts, reads, never answers, never closes
+ * ShadowServer &lt;port&gt; healthy shadow.p12   the same over TLS, with this key (password "bench")
  * </pre>
  *
  * (A refusing shadow is no server at all.) The same shadow serves the trafficmirror and the nginx
@@ -32,8 +34,8 @@ public final class ShadowServer {
     }
 
     public static void main(String[] args) throws Exception {
-        if (args.length != 2) {
-            throw new IllegalArgumentException("usage: ShadowServer <port> <healthy|slow|blackhole>");
+        if (args.length < 2 || args.length > 3) {
+            throw new IllegalArgumentException("usage: ShadowServer <port> <healthy|slow|blackhole> [keystore.p12]");
         }
         int port = Integer.parseInt(args[0]);
         String mode = args[1];
@@ -44,7 +46,16 @@ public final class ShadowServer {
         ByteBuffer ok = ByteBuffer.wrap("{\"shadow\":\"ok\"}".getBytes(StandardCharsets.UTF_8)).asReadOnlyBuffer();
 
         Server server = new Server();
-        ServerConnector connector = new ServerConnector(server);
+        ServerConnector connector;
+        if (args.length == 3) {
+            SslContextFactory.Server tls = new SslContextFactory.Server();
+            tls.setKeyStorePath(args[2]);
+            tls.setKeyStoreType("PKCS12");
+            tls.setKeyStorePassword("bench");
+            connector = new ServerConnector(server, tls);
+        } else {
+            connector = new ServerConnector(server);
+        }
         connector.setHost("127.0.0.1");
         connector.setPort(port);
         connector.setAcceptQueueSize(4096);
@@ -65,7 +76,8 @@ public final class ShadowServer {
             }
         });
         server.start();
-        System.out.println("shadow (" + mode + ") listening on 127.0.0.1:" + connector.getLocalPort());
+        System.out.println("shadow (" + mode + (args.length == 3 ? ", TLS" : "") + ") listening on 127.0.0.1:"
+                + connector.getLocalPort());
         server.join();
     }
 

@@ -1,4 +1,4 @@
-package dev.trafficmirror.bench.bakeoff;
+package dev.trafficmirror.bench.tls;
 
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -12,16 +12,16 @@ import javax.net.ssl.TrustManagerFactory;
 import javax.net.ssl.X509TrustManager;
 
 /**
- * Trust in the bake-off's private CA only, given to each client explicitly: the JVM's trust store
- * stays as it is. Hostname verification is on in every client (Apache's needed telling).
+ * Trust in the benchmarks' private CA only ({@code make-certs.sh}), given to each client explicitly:
+ * the JVM's trust store stays as it is.
  */
-final class Tls {
+public final class Tls {
 
     private Tls() {
     }
 
     /** Trusts exactly the certificates in {@code caPem}. */
-    static X509TrustManager trustManager(Path caPem) throws Exception {
+    public static X509TrustManager trustManager(Path caPem) throws Exception {
         KeyStore store = KeyStore.getInstance(KeyStore.getDefaultType());
         store.load(null, null);
         try (InputStream in = Files.newInputStream(caPem)) {
@@ -40,13 +40,13 @@ final class Tls {
         throw new IllegalStateException("no X509TrustManager");
     }
 
-    static SSLContext context(X509TrustManager trust) throws Exception {
+    public static SSLContext context(X509TrustManager trust) throws Exception {
         SSLContext context = SSLContext.getInstance("TLS");
         context.init(null, new TrustManager[] {trust}, null);
         return context;
     }
 
-    static SSLContext context(Path caPem) throws Exception {
+    public static SSLContext context(Path caPem) throws Exception {
         return context(trustManager(caPem));
     }
 }
