@@ -46,8 +46,9 @@ import org.slf4j.LoggerFactory;
  * they are ready, so that under load one wake-up sends and receives many copies. When it has had
  * nothing to do for {@link #LINGER_NANOS} it sleeps until the next copy wakes it.
  *
- * <p>A copy's exchange is bounded by the timeout from the moment it leaves the queue, connecting
- * (and, over TLS, the handshake) by the connect timeout. Host names are resolved off this thread, one
+ * <p>A copy's exchange is bounded by the timeout from the moment it leaves the queue, TLS handshake
+ * included, its TCP connect by the connect timeout: a handshake is CPU work on both ends, which a
+ * busy or just-started JVM (its TLS classes not loaded yet) can take well over a second for. Host names are resolved off this thread, one
  * lookup at a time per target, and kept for {@link #RESOLVED}: a resolver that hangs for one
  * target delays no other. A shadow that answers before it has read the whole request (a 401, a
  * 413) has answered. A kept-alive connection the shadow closed just as a copy went on it is the
@@ -366,8 +367,7 @@ public final class ShadowIo implements AutoCloseable {
                 }
                 boolean connected = channel.connect(new InetSocketAddress(target, address.port()));
                 connection.key = channel.register(selector, connected ? 0 : SelectionKey.OP_CONNECT, connection);
-                // Over TLS the handshake is part of connecting.
-                connection.connectDeadline = connected && tls == null ? Long.MAX_VALUE : now + connectTimeoutNanos;
+                connection.connectDeadline = connected ? Long.MAX_VALUE : now + connectTimeoutNanos;
                 connection.state = connected ? (tls != null ? State.HANDSHAKING : State.SENDING) : State.CONNECTING;
             } catch (IOException | RuntimeException failure) {
                 // connect() can fail at once (an unreachable network): the caller never sees this connection.
@@ -498,11 +498,11 @@ public final class ShadowIo implements AutoCloseable {
                 case CONNECTING -> {
                     if (key.isConnectable()) {
                         channel.finishConnect();
+                        connectDeadline = Long.MAX_VALUE;
                         if (tls != null) {
                             state = State.HANDSHAKING;
                             handshake();
                         } else {
-                            connectDeadline = Long.MAX_VALUE;
                             state = State.SENDING;
                             send();
                         }
@@ -525,7 +525,6 @@ public final class ShadowIo implements AutoCloseable {
 
         private void handshake() throws IOException {
             if (tls.handshake()) {
-                connectDeadline = Long.MAX_VALUE;
                 state = State.SENDING;
                 send();
             } else {

@@ -14,9 +14,13 @@ import dev.trafficmirror.core.compare.ComparisonSummary;
 import dev.trafficmirror.core.integration.PrimaryResponse;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.EOFException;
+import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
@@ -235,6 +239,31 @@ class ShadowIoTlsTest {
                 throw new EOFException();
             }
             matched = b == end[matched] ? matched + 1 : (b == end[0] ? 1 : 0);
+        }
+    }
+
+    @Test
+    void shouldGiveAHandshakeTheWholeTimeoutNotJustTheConnectTimeout() throws Exception {
+        // Accepts, then never says a word: the handshake waits for the ServerHello.
+        try (ServerSocket silent = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
+            CompletableFuture<Socket> accepted = CompletableFuture.supplyAsync(() -> {
+                try {
+                    return silent.accept();
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            });
+            mirror = Mirror.builder().target(MirrorTarget.of("v2", "https://localhost:" + silent.getLocalPort())
+                    .sslContext(trustingTheCa(null))).connectTimeout(Duration.ofMillis(200)).timeout(Duration.ofMillis(800))
+                    .noCircuitBreaker().meterRegistry(registry).build();
+            long start = System.nanoTime();
+
+            mirror.submit(post("/reviews/7"));
+
+            await().untilAsserted(() -> assertThat(stats().count(Reason.TIMEOUT)).isEqualTo(1));
+            assertThat(Duration.ofNanos(System.nanoTime() - start)).isGreaterThanOrEqualTo(Duration.ofMillis(800));
+            assertThat(stats().count(Reason.CONNECT)).isZero();
+            accepted.get(5, TimeUnit.SECONDS).close();
         }
     }
 
