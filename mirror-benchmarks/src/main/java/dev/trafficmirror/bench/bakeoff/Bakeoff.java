@@ -1,11 +1,17 @@
 package dev.trafficmirror.bench.bakeoff;
 
-import dev.trafficmirror.bench.e2e.LoadBenchmark.Wrk;
+import static dev.trafficmirror.bench.local.LocalProcesses.awaitPort;
+import static dev.trafficmirror.bench.local.LocalProcesses.duration;
+import static dev.trafficmirror.bench.local.LocalProcesses.loadAverage;
+import static dev.trafficmirror.bench.local.LocalProcesses.positive;
+import static dev.trafficmirror.bench.local.LocalProcesses.requireFree;
+import static dev.trafficmirror.bench.local.LocalProcesses.version;
+
 import dev.trafficmirror.bench.e2e.ThreadCpu;
+import dev.trafficmirror.bench.local.LocalProcesses;
+import dev.trafficmirror.bench.local.Wrk;
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.InetSocketAddress;
-import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -25,7 +31,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.function.ToDoubleFunction;
 import java.util.regex.Matcher;
@@ -126,7 +131,7 @@ public final class Bakeoff {
     }
 
     private final Options options;
-    private final List<Process> running = new CopyOnWriteArrayList<>();
+    private final LocalProcesses processes = new LocalProcesses();
     private final HttpClient statsClient = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
     private Bakeoff(Options options) {
@@ -135,7 +140,7 @@ public final class Bakeoff {
 
     public static void main(String[] args) throws Exception {
         Bakeoff bakeoff = new Bakeoff(Options.parse(args));
-        Runtime.getRuntime().addShutdownHook(new Thread(bakeoff::stopAll, "stop-bakeoff-processes"));
+        Runtime.getRuntime().addShutdownHook(new Thread(bakeoff.processes::stopAll, "stop-bakeoff-processes"));
         bakeoff.run();
     }
 
@@ -217,13 +222,13 @@ public final class Bakeoff {
         Process nginx = null;
         Process primary = null;
         try {
-            nginx = start(List.of(options.nginx, "-c", nginxConf(logs).toString()), logs.resolve("nginx.log"));
+            nginx = processes.start(List.of(options.nginx, "-c", nginxConf(logs).toString()), logs.resolve("nginx.log"));
             awaitPort(HTTP_PORT, nginx, logs.resolve("nginx.log"));
-            primary = start(primaryCommand(setup), logs.resolve("primary.log"));
+            primary = processes.start(primaryCommand(setup), logs.resolve("primary.log"));
             awaitPort(PRIMARY_PORT, primary, logs.resolve("primary.log"));
             String url = "http://127.0.0.1:" + PRIMARY_PORT + PATH;
             if (warmup != null) {
-                wrk(url, warmup, threads, connections, logs.resolve("wrk-warmup.txt"));
+                processes.wrk(url, warmup, threads, connections, logs.resolve("wrk-warmup.txt"));
             }
             String loadBefore = loadAverage();
             Stats before = stats();
@@ -231,7 +236,7 @@ public final class Bakeoff {
             long startedAt = System.nanoTime();
             long cpuBefore = processTicks(primary.pid());
             Map<String, Long> threadsBefore = ThreadCpu.of(primary.pid(), Bakeoff::group);
-            Wrk measured = Wrk.parse(wrk(url, duration, threads, connections, logs.resolve("wrk.txt")));
+            Wrk measured = Wrk.parse(processes.wrk(url, duration, threads, connections, logs.resolve("wrk.txt")));
             long cpuAfter = processTicks(primary.pid());
             Map<String, Long> threadsAfter = ThreadCpu.of(primary.pid(), Bakeoff::group);
             double othersCores = (machineUserTicks() - oursUserTicks(primary, nginx) - othersBefore)
@@ -240,9 +245,9 @@ public final class Bakeoff {
             String loadAfter = loadAverage();
             Files.writeString(logs.resolve("threads.txt"), threadNames(primary.pid()));
             awaitSettled();
-            stop(primary);
+            processes.stop(primary);
             Stats total = finalStats(logs.resolve("primary.log"));
-            stop(nginx);
+            processes.stop(nginx);
             long requests = Math.max(1, measured.requests());
             Map<String, Double> byGroup = new LinkedHashMap<>();
             long live = 0;
@@ -257,8 +262,8 @@ public final class Bakeoff {
             return new Run(setup, round, measured, micros(cpuAfter - cpuBefore) / requests, byGroup, window, total,
                     shadowSeen(access), shadowConnections(access), loadBefore, loadAfter, othersCores);
         } finally {
-            stop(primary);
-            stop(nginx);
+            processes.stop(primary);
+            processes.stop(nginx);
         }
     }
 
@@ -374,44 +379,6 @@ public final class Bakeoff {
         return file;
     }
 
-    private String wrk(String url, String duration, int threads, int connections, Path output) throws Exception {
-        Process wrk = start(List.of("wrk", "-t" + threads, "-c" + connections, "-d" + duration, "--latency", url), output);
-        if (!wrk.waitFor(Wrk.seconds(duration) + 60, TimeUnit.SECONDS)) {
-            throw new IllegalStateException("wrk did not finish; see " + output);
-        }
-        running.remove(wrk);
-        String text = Files.readString(output);
-        if (wrk.exitValue() != 0) {
-            throw new IllegalStateException("wrk failed (" + wrk.exitValue() + "): " + text);
-        }
-        return text;
-    }
-
-    private Process start(List<String> command, Path output) throws IOException {
-        Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(output.toFile()).start();
-        running.add(process);
-        return process;
-    }
-
-    private void stop(Process process) {
-        if (process == null || !running.contains(process)) {
-            return;
-        }
-        process.destroy();
-        try {
-            if (!process.waitFor(15, TimeUnit.SECONDS)) {
-                process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-        running.remove(process);
-    }
-
-    private void stopAll() {
-        running.forEach(this::stop);
-    }
-
     /** utime + stime of the whole process so far, in clock ticks (threads that ended included). */
     private static long processTicks(long pid) throws IOException {
         String[] fields = stat(pid);
@@ -476,44 +443,6 @@ public final class Bakeoff {
             }
         }
         return text.toString();
-    }
-
-    private static void awaitPort(int port, Process process, Path log) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (System.nanoTime() < deadline) {
-            if (!process.isAlive()) {
-                throw new IllegalStateException("process for port " + port + " exited: " + Files.readString(log));
-            }
-            if (listening(port)) {
-                return;
-            }
-            Thread.sleep(50);
-        }
-        throw new IllegalStateException("nothing listens on " + port + " after 30 s; see " + log);
-    }
-
-    private static void requireFree(int port) {
-        if (listening(port)) {
-            throw new IllegalStateException("port " + port + " on 127.0.0.1 is in use; stop what listens there");
-        }
-    }
-
-    private static boolean listening(int port) {
-        try (Socket socket = new Socket()) {
-            socket.connect(new InetSocketAddress("127.0.0.1", port), 200);
-            return true;
-        } catch (IOException e) {
-            return false;
-        }
-    }
-
-    private static String loadAverage() {
-        try {
-            String[] fields = Files.readString(Path.of("/proc/loadavg")).split(" ");
-            return fields[0] + " " + fields[1] + " " + fields[2];
-        } catch (IOException e) {
-            return "?";
-        }
     }
 
     // ---- the report ----
@@ -785,20 +714,6 @@ public final class Bakeoff {
         return found.isEmpty() ? "?" : String.join(", ", found);
     }
 
-    private static String version(List<String> command) {
-        try {
-            Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-            String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            process.waitFor(10, TimeUnit.SECONDS);
-            return out.lines().findFirst().orElse("?").trim();
-        } catch (IOException e) {
-            return command.get(0) + " not found";
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return "?";
-        }
-    }
-
     /** Command-line options. */
     private static final class Options {
         String duration = "10s";
@@ -839,23 +754,5 @@ public final class Bakeoff {
             return options;
         }
 
-        private static String duration(String value, String name) {
-            if (value == null || !value.matches("\\d+[smh]?")) {
-                throw new IllegalArgumentException(name + " takes a wrk duration such as 10s or 1m, was " + value);
-            }
-            return value;
-        }
-
-        private static int positive(String value, String name) {
-            try {
-                int number = Integer.parseInt(String.valueOf(value));
-                if (number > 0) {
-                    return number;
-                }
-            } catch (NumberFormatException e) {
-                // reported below
-            }
-            throw new IllegalArgumentException(name + " takes a positive whole number, was " + value);
-        }
     }
 }

@@ -1,9 +1,16 @@
 package dev.trafficmirror.bench.e2e;
 
+import static dev.trafficmirror.bench.local.LocalProcesses.awaitPort;
+import static dev.trafficmirror.bench.local.LocalProcesses.duration;
+import static dev.trafficmirror.bench.local.LocalProcesses.loadAverage;
+import static dev.trafficmirror.bench.local.LocalProcesses.positive;
+import static dev.trafficmirror.bench.local.LocalProcesses.requireFree;
+import static dev.trafficmirror.bench.local.LocalProcesses.version;
+
+import dev.trafficmirror.bench.local.LocalProcesses;
+import dev.trafficmirror.bench.local.Wrk;
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.InetSocketAddress;
-import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -17,8 +24,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.TimeUnit;
 
 /**
  * The end-to-end load benchmark: how much a mirrored primary loses when its shadow is healthy,
@@ -88,7 +93,7 @@ public final class LoadBenchmark {
     }
 
     private final Options options;
-    private final List<Process> running = new CopyOnWriteArrayList<>();
+    private final LocalProcesses processes = new LocalProcesses();
 
     private LoadBenchmark(Options options) {
         this.options = options;
@@ -97,7 +102,7 @@ public final class LoadBenchmark {
     public static void main(String[] args) throws Exception {
         Options options = Options.parse(args);
         LoadBenchmark benchmark = new LoadBenchmark(options);
-        Runtime.getRuntime().addShutdownHook(new Thread(benchmark::stopAll, "stop-benchmark-processes"));
+        Runtime.getRuntime().addShutdownHook(new Thread(benchmark.processes::stopAll, "stop-benchmark-processes"));
         benchmark.run();
     }
 
@@ -168,7 +173,7 @@ public final class LoadBenchmark {
                 if (setup.send() == Send.TLS) {
                     shadowArgs.add(options.tls.resolve("shadow.p12").toAbsolutePath().toString());
                 }
-                shadow = java(ShadowServer.class, List.of("-Xms256m", "-Xmx256m"), shadowArgs, logs.resolve("shadow.log"));
+                shadow = processes.java(ShadowServer.class, List.of("-Xms256m", "-Xmx256m"), shadowArgs, logs.resolve("shadow.log"));
                 awaitPort(SHADOW_PORT, shadow, logs.resolve("shadow.log"));
             }
             boolean filter = setup.system().equals("trafficmirror") && !setup.shadow().equals("none");
@@ -187,52 +192,38 @@ public final class LoadBenchmark {
             if (setup.percentage() < 100) {
                 primaryArgs.add("percentage=" + setup.percentage());
             }
-            primary = java(PrimaryServer.class, List.of("-Xms1g", "-Xmx1g"), primaryArgs, logs.resolve("primary.log"));
+            primary = processes.java(PrimaryServer.class, List.of("-Xms1g", "-Xmx1g"), primaryArgs, logs.resolve("primary.log"));
             awaitPort(PRIMARY_PORT, primary, logs.resolve("primary.log"));
             int port = PRIMARY_PORT;
             if (setup.system().equals("nginx")) {
                 Path conf = nginxConf(logs, !setup.shadow().equals("none"));
-                nginx = start(List.of(options.nginx, "-c", conf.toAbsolutePath().toString()), logs.resolve("nginx.log"));
+                nginx = processes.start(List.of(options.nginx, "-c", conf.toAbsolutePath().toString()), logs.resolve("nginx.log"));
                 awaitPort(NGINX_PORT, nginx, logs.resolve("nginx.log"));
                 port = NGINX_PORT;
             }
             String url = "http://127.0.0.1:" + port + PATH;
-            wrk(url, options.warmup, logs.resolve("wrk-warmup.txt"));
+            processes.wrk(url, options.warmup, options.threads, options.connections, logs.resolve("wrk-warmup.txt"));
             List<Process> primarySide = nginx == null ? List.of(primary) : List.of(primary, nginx);
             long primaryCpu = cpuNanos(primarySide);
             Map<String, Long> primaryThreads = ThreadCpu.of(primary.pid());
             long shadowCpu = cpuNanos(shadow == null ? List.of() : List.of(shadow));
-            Wrk measured = Wrk.parse(wrk(url, options.duration, logs.resolve("wrk.txt")));
+            Wrk measured = Wrk.parse(processes.wrk(url, options.duration, options.threads, options.connections, logs.resolve("wrk.txt")));
             double primaryMicros = (cpuNanos(primarySide) - primaryCpu) / 1000.0 / Math.max(1, measured.requests());
             String byThread = ThreadCpu.perRequest(primaryThreads, ThreadCpu.of(primary.pid()), measured.requests());
             double shadowMicros = shadow == null ? Double.NaN
                     : (cpuNanos(List.of(shadow)) - shadowCpu) / 1000.0 / Math.max(1, measured.requests());
             String stats = "";
             if (setup.system().equals("trafficmirror")) {
-                stop(primary);
+                processes.stop(primary);
                 stats = mirrorStats(logs.resolve("primary.log"));
             }
             return new Result(setup, measured.requestsPerSecond(), measured.p50Millis(), measured.p99Millis(),
                     measured.requests(), measured.errors(), primaryMicros, shadowMicros, byThread, stats);
         } finally {
-            stop(nginx);
-            stop(primary);
-            stop(shadow);
+            processes.stop(nginx);
+            processes.stop(primary);
+            processes.stop(shadow);
         }
-    }
-
-    private String wrk(String url, String duration, Path output) throws Exception {
-        Process wrk = start(List.of("wrk", "-t" + options.threads, "-c" + options.connections, "-d" + duration,
-                "--latency", url), output);
-        if (!wrk.waitFor(Wrk.seconds(duration) + 60, TimeUnit.SECONDS)) {
-            throw new IllegalStateException("wrk did not finish; see " + output);
-        }
-        running.remove(wrk);
-        String text = Files.readString(output);
-        if (wrk.exitValue() != 0) {
-            throw new IllegalStateException("wrk failed (" + wrk.exitValue() + "): " + text);
-        }
-        return text;
     }
 
     private Path nginxConf(Path dir, boolean mirror) throws IOException {
@@ -255,42 +246,6 @@ public final class LoadBenchmark {
         return file;
     }
 
-    private Process java(Class<?> main, List<String> jvmOptions, List<String> args, Path log) throws IOException {
-        List<String> command = new ArrayList<>();
-        command.add(ProcessHandle.current().info().command().orElse("java"));
-        command.addAll(jvmOptions);
-        command.add("-cp");
-        command.add(System.getProperty("java.class.path"));
-        command.add(main.getName());
-        command.addAll(args);
-        return start(command, log);
-    }
-
-    private Process start(List<String> command, Path output) throws IOException {
-        Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(output.toFile()).start();
-        running.add(process);
-        return process;
-    }
-
-    private void stop(Process process) {
-        if (process == null) {
-            return;
-        }
-        process.destroy();
-        try {
-            if (!process.waitFor(15, TimeUnit.SECONDS)) {
-                process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-        running.remove(process);
-    }
-
-    private void stopAll() {
-        running.forEach(this::stop);
-    }
-
     /** CPU time used so far by these processes and their children (nginx's workers). */
     private static long cpuNanos(List<Process> processes) {
         long nanos = 0;
@@ -305,47 +260,9 @@ public final class LoadBenchmark {
         return process.info().totalCpuDuration().map(Duration::toNanos).orElse(0L);
     }
 
-    private static void awaitPort(int port, Process process, Path log) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (System.nanoTime() < deadline) {
-            if (!process.isAlive()) {
-                throw new IllegalStateException("process for port " + port + " exited: " + Files.readString(log));
-            }
-            if (listening(port)) {
-                return;
-            }
-            Thread.sleep(50);
-        }
-        throw new IllegalStateException("nothing listens on " + port + " after 30 s; see " + log);
-    }
-
-    private static void requireFree(int port) {
-        if (listening(port)) {
-            throw new IllegalStateException("port " + port + " on 127.0.0.1 is in use; stop what listens there");
-        }
-    }
-
-    private static boolean listening(int port) {
-        try (Socket socket = new Socket()) {
-            socket.connect(new InetSocketAddress("127.0.0.1", port), 200);
-            return true;
-        } catch (IOException e) {
-            return false;
-        }
-    }
-
     private static String mirrorStats(Path log) throws IOException {
         return Files.readAllLines(log).stream().filter(line -> line.startsWith(PrimaryServer.STATS))
                 .map(line -> line.substring(PrimaryServer.STATS.length()).trim()).findFirst().orElse("?");
-    }
-
-    private static String loadAverage() {
-        try {
-            String[] fields = Files.readString(Path.of("/proc/loadavg")).split(" ");
-            return fields[0] + " " + fields[1] + " " + fields[2];
-        } catch (IOException e) {
-            return "?";
-        }
     }
 
     private String environment() {
@@ -365,20 +282,6 @@ public final class LoadBenchmark {
                 .append(options.duration).append(" --latency (after a ").append(options.warmup)
                 .append(" warm-up), GET ").append(PATH).append(", keep-alive, all on 127.0.0.1\n");
         return text.toString();
-    }
-
-    private static String version(List<String> command) {
-        try {
-            Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-            String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            process.waitFor(10, TimeUnit.SECONDS);
-            return out.lines().findFirst().orElse("?").trim();
-        } catch (IOException e) {
-            return command.get(0) + " not found";
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return "?";
-        }
     }
 
     /** One markdown table per system, ratios against that system's own baseline and healthy run. */
@@ -490,80 +393,5 @@ public final class LoadBenchmark {
             return options;
         }
 
-        private static String duration(String value, String name) {
-            if (value == null || !value.matches("\\d+[smh]?")) {
-                throw new IllegalArgumentException(name + " takes a wrk duration such as 10s or 1m, was " + value);
-            }
-            return value;
-        }
-
-        private static int positive(String value, String name) {
-            try {
-                int number = Integer.parseInt(String.valueOf(value));
-                if (number > 0) {
-                    return number;
-                }
-            } catch (NumberFormatException e) {
-                // reported below
-            }
-            throw new IllegalArgumentException(name + " takes a positive whole number, was " + value);
-        }
-    }
-
-    /** What {@code wrk --latency} printed, parsed; public for the send-path bake-off. */
-    public record Wrk(double requestsPerSecond, double p50Millis, double p99Millis, long requests, long errors) {
-
-        public static Wrk parse(String output) {
-            double rps = Double.NaN;
-            double p50 = Double.NaN;
-            double p99 = Double.NaN;
-            long requests = 0;
-            long errors = 0;
-            for (String raw : output.lines().toList()) {
-                String line = raw.trim();
-                String[] fields = line.split("[\\s,]+");
-                if (line.startsWith("Requests/sec:")) {
-                    rps = Double.parseDouble(fields[1]);
-                } else if (line.startsWith("50%")) {
-                    p50 = millis(fields[1]);
-                } else if (line.startsWith("99%") && !line.startsWith("99.")) {
-                    p99 = millis(fields[1]);
-                } else if (line.contains(" requests in ")) {
-                    requests = Long.parseLong(fields[0]);
-                } else if (line.startsWith("Socket errors:")) {
-                    // Socket errors: connect 0, read 0, write 0, timeout 16
-                    for (int i = 2; i + 1 < fields.length; i += 2) {
-                        errors += Long.parseLong(fields[i + 1]);
-                    }
-                } else if (line.startsWith("Non-2xx or 3xx responses:")) {
-                    errors += Long.parseLong(fields[fields.length - 1]);
-                }
-            }
-            if (Double.isNaN(rps)) {
-                throw new IllegalStateException("no Requests/sec in wrk's output:\n" + output);
-            }
-            return new Wrk(rps, p50, p99, requests, errors);
-        }
-
-        static double millis(String value) {
-            if (value.endsWith("us")) {
-                return Double.parseDouble(value.substring(0, value.length() - 2)) / 1000;
-            }
-            if (value.endsWith("ms")) {
-                return Double.parseDouble(value.substring(0, value.length() - 2));
-            }
-            if (value.endsWith("m")) {
-                return Double.parseDouble(value.substring(0, value.length() - 1)) * 60_000;
-            }
-            if (value.endsWith("s")) {
-                return Double.parseDouble(value.substring(0, value.length() - 1)) * 1000;
-            }
-            throw new IllegalArgumentException("not a wrk latency: " + value);
-        }
-
-        public static long seconds(String duration) {
-            long number = Long.parseLong(duration.replaceAll("[smh]$", ""));
-            return duration.endsWith("h") ? number * 3600 : duration.endsWith("m") ? number * 60 : number;
-        }
     }
 }

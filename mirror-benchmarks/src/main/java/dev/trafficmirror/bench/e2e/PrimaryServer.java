@@ -3,9 +3,9 @@ package dev.trafficmirror.bench.e2e;
 import dev.trafficmirror.bench.tls.Tls;
 import dev.trafficmirror.core.Mirror;
 import dev.trafficmirror.core.MirrorTarget;
+import dev.trafficmirror.core.TargetStats;
 import dev.trafficmirror.core.TargetTls;
 import dev.trafficmirror.servlet.MirrorFilter;
-import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import jakarta.servlet.DispatcherType;
 import jakarta.servlet.http.HttpServlet;
@@ -16,7 +16,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.EnumSet;
-import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicLong;
 import javax.net.ssl.SSLContext;
@@ -111,7 +110,7 @@ public final class PrimaryServer {
             if (started != null) {
                 started.close(Duration.ofSeconds(1));
             }
-            System.out.println(STATS + " " + stats(registry));
+            System.out.println(STATS + " " + (started == null ? "" : stats(started)));
             System.out.flush();
         }, "primary-shutdown"));
         System.out.println("primary listening on 127.0.0.1:" + connector.getLocalPort()
@@ -119,17 +118,20 @@ public final class PrimaryServer {
         server.join();
     }
 
-    /** {@code outcome/reason=count} for every non-zero {@code mirror.requests} counter. */
-    private static String stats(SimpleMeterRegistry registry) {
-        Map<String, Long> counts = new TreeMap<>();
-        for (Counter counter : registry.find("mirror.requests").counters()) {
-            long count = (long) counter.count();
-            if (count > 0) {
-                counts.put(counter.getId().getTag("outcome") + "/" + counter.getId().getTag("reason"), count);
-            }
-        }
+    /**
+     * {@code outcome/reason=count} for every non-zero count of the mirror's one target, as
+     * {@code mirror.requests} counted them (read from the mirror: close() removed its meters).
+     */
+    private static String stats(Mirror mirror) {
         StringBuilder line = new StringBuilder();
-        counts.forEach((key, count) -> line.append(key).append('=').append(count).append(' '));
+        TargetStats stats = mirror.stats().get(0);
+        new TreeMap<>(stats.counts()).forEach((reason, count) -> {
+            if (count > 0) {
+                line.append(reason.outcome().tag()).append('/').append(reason.tag()).append('=').append(count).append(' ');
+            }
+        });
+        stats.recentFailures().stream().findFirst().ifPresent(failure -> line.append("(latest failure: ")
+                .append(failure.reason().tag()).append(' ').append(failure.detail()).append(')'));
         return line.toString().trim();
     }
 
