@@ -45,14 +45,34 @@ public class MirrorPropertiesAutoConfiguration {
             }
             if (!properties.isEnabled()) {
                 log.info("Mirroring is off (mirror.enabled=false): nothing is mirrored");
-            } else if (properties.getTarget() == null && properties.getTargets().isEmpty()) {
-                log.warn("mirror.* properties are set, but no target: nothing is mirrored. Set mirror.target (or"
-                        + " mirror.targets[0].url) to the shadow's base URL, e.g. http://reviews-v2:9080");
             } else {
-                log.warn("A mirror target is set, but nothing is mirrored: this is no servlet web application,"
-                        + " or it defines no Mirror of its own while the auto-configuration backed off");
+                log.warn("mirror.* properties are set, but {}: nothing is mirrored. {}", whyNothingIsMirrored(properties),
+                        whatToDo(properties));
             }
         };
+    }
+
+    /** Why an application with these properties has no mirror. */
+    static String whyNothingIsMirrored(MirrorProperties properties) {
+        if (!properties.isEnabled()) {
+            return "mirroring is off (mirror.enabled=false)";
+        }
+        if (properties.getTarget() == null && properties.getTargets().isEmpty()) {
+            return "no target is set";
+        }
+        return "a target is set, but this is no servlet web application, or it defines no Mirror of its own"
+                + " while the auto-configuration backed off";
+    }
+
+    /** What makes an application with these properties mirror. */
+    static String whatToDo(MirrorProperties properties) {
+        if (!properties.isEnabled()) {
+            return "Remove mirror.enabled=false.";
+        }
+        if (properties.getTarget() == null && properties.getTargets().isEmpty()) {
+            return "Set mirror.target (or mirror.targets[0].url) to the shadow's base URL, e.g. http://reviews-v2:9080.";
+        }
+        return "Mirroring needs a servlet web application (spring-boot-starter-web or -webmvc).";
     }
 
     private static boolean anyMirrorKey(Environment environment) {

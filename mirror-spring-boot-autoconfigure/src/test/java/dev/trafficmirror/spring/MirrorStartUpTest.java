@@ -36,8 +36,33 @@ class MirrorStartUpTest {
     void shouldSayThatNothingIsMirroredWhenPropertiesAreSetWithoutATarget(CapturedOutput output) {
         web.withPropertyValues("mirror.percentage=10").run(context -> assertThat(context).doesNotHaveBean(Mirror.class));
 
-        assertThat(output).containsOnlyOnce("mirror.* properties are set, but no target: nothing is mirrored."
+        assertThat(output).containsOnlyOnce("mirror.* properties are set, but no target is set: nothing is mirrored."
                 + " Set mirror.target (or mirror.targets[0].url)");
+    }
+
+    @Test
+    void shouldAnswerAtTheEndpointWhyNothingIsMirroredRatherThanNotFound() {
+        web.withConfiguration(AutoConfigurations.of(UnconfiguredMirrorEndpointAutoConfiguration.class))
+                .withPropertyValues("mirror.percentage=10", "management.endpoints.web.exposure.include=mirror")
+                .run(context -> {
+                    assertThat(context).doesNotHaveBean(MirrorEndpoint.class);
+                    assertThat(context.getBean(UnconfiguredMirrorEndpoint.class).mirror())
+                            .containsEntry("configured", false).containsEntry("reason", "no target is set")
+                            .containsEntry("action", "Set mirror.target (or mirror.targets[0].url) to the shadow's"
+                                    + " base URL, e.g. http://reviews-v2:9080.");
+                });
+        web.withConfiguration(AutoConfigurations.of(UnconfiguredMirrorEndpointAutoConfiguration.class))
+                .withPropertyValues("mirror.target=http://reviews-v2:9080", "mirror.enabled=false",
+                        "management.endpoints.web.exposure.include=mirror")
+                .run(context -> assertThat(context.getBean(UnconfiguredMirrorEndpoint.class).mirror())
+                        .containsEntry("reason", "mirroring is off (mirror.enabled=false)"));
+        web.withConfiguration(AutoConfigurations.of(UnconfiguredMirrorEndpointAutoConfiguration.class,
+                MirrorEndpointAutoConfiguration.class))
+                .withPropertyValues("mirror.target=http://reviews-v2:9080", "management.endpoints.web.exposure.include=mirror")
+                .run(context -> {
+                    assertThat(context).hasSingleBean(MirrorEndpoint.class);
+                    assertThat(context).doesNotHaveBean(UnconfiguredMirrorEndpoint.class);
+                });
     }
 
     @Test
