@@ -9,6 +9,7 @@
 #   mirror-benchmarks/run-e2e.sh                       # 10 s per run after a 20 s warm-up
 #   DURATION=10s ROUNDS=3 mirror-benchmarks/run-e2e.sh  # 3 interleaved rounds, median shown
 #   mirror-benchmarks/run-e2e.sh --only trafficmirror  # further options: see LoadBenchmark
+#   mirror-benchmarks/run-e2e.sh --only send-path      # no filter, healthy 100 % and 10 %, compared, TLS
 #
 # Results: printed, and written to mirror-benchmarks/target/e2e/results.md (logs beside it).
 set -euo pipefail

@@ -40,7 +40,7 @@ import java.util.Optional;
  *
  * <pre>
  * LoadBenchmark [--duration 10s] [--warmup 5s] [--threads 2] [--connections 16] [--rounds 1]
- *               [--only trafficmirror|nginx] [--nginx /usr/sbin/nginx] [--work target/e2e]
+ *               [--only trafficmirror|nginx|send-path] [--nginx /usr/sbin/nginx] [--work target/e2e]
  *               [--tls target/e2e/tls]
  * </pre>
  */
@@ -112,10 +112,15 @@ public final class LoadBenchmark {
         System.out.println(environment);
         List<Setup> setups = new ArrayList<>();
         if (options.wants("trafficmirror")) {
-            for (String shadow : List.of("none", "healthy", "slow", "blackhole", "refused")) {
+            // send-path: only the setups the send path's goals compare, for a shorter run.
+            List<String> shadows = options.sendPathOnly() ? List.of("none", "healthy")
+                    : List.of("none", "healthy", "slow", "blackhole", "refused");
+            for (String shadow : shadows) {
                 setups.add(new Setup("trafficmirror", shadow, true));
             }
-            setups.add(new Setup("trafficmirror", "blackhole", false));
+            if (!options.sendPathOnly()) {
+                setups.add(new Setup("trafficmirror", "blackhole", false));
+            }
             setups.add(new Setup("trafficmirror", "healthy", true, 10));
             setups.add(new Setup("trafficmirror", "healthy", true, 100, Send.COMPARED));
             setups.add(new Setup("trafficmirror", "healthy", true, 100, Send.TLS));
@@ -362,7 +367,12 @@ public final class LoadBenchmark {
         Path tls = Path.of("mirror-benchmarks", "target", "e2e", "tls");
 
         boolean wants(String system) {
-            return only == null || only.equals(system);
+            return only == null || only.equals(system) || (sendPathOnly() && system.equals("trafficmirror"));
+        }
+
+        /** --only send-path: trafficmirror's healthy-shadow setups only, those the send path's goals compare. */
+        boolean sendPathOnly() {
+            return "send-path".equals(only);
         }
 
         static Options parse(String[] args) {
@@ -376,8 +386,8 @@ public final class LoadBenchmark {
                     case "--connections" -> options.connections = positive(value, "--connections");
                     case "--rounds" -> options.rounds = positive(value, "--rounds");
                     case "--only" -> {
-                        if (!"trafficmirror".equals(value) && !"nginx".equals(value)) {
-                            throw new IllegalArgumentException("--only takes trafficmirror or nginx, was " + value);
+                        if (!List.of("trafficmirror", "nginx", "send-path").contains(value)) {
+                            throw new IllegalArgumentException("--only takes trafficmirror, nginx or send-path, was " + value);
                         }
                         options.only = value;
                     }
@@ -386,7 +396,7 @@ public final class LoadBenchmark {
                     case "--tls" -> options.tls = Path.of(Objects.requireNonNull(value, "--tls needs a directory"));
                     default -> throw new IllegalArgumentException("unknown option " + args[i]
                             + "; accepted: --duration 10s, --warmup 5s, --threads 2, --connections 16, --rounds 1,"
-                            + " --only trafficmirror|nginx, --nginx <path>, --work <dir>, --tls <dir>");
+                            + " --only trafficmirror|nginx|send-path, --nginx <path>, --work <dir>, --tls <dir>");
                 }
                 i++;
             }

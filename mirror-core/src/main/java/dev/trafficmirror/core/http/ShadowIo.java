@@ -696,7 +696,7 @@ public final class ShadowIo implements AutoCloseable {
                     // what is queued and in flight, so the loop goes on, as a replaced sender would, but
                     // backs off while it keeps failing, rather than spin.
                     log.warn("The mirror's I/O loop failed; it goes on", e);
-                    backoff = Math.min(MAX_BACKOFF_MILLIS, Math.max(1, backoff * 2));
+                    backoff = nextBackoff(backoff);
                     sleep(backoff);
                 }
             }
@@ -708,6 +708,11 @@ public final class ShadowIo implements AutoCloseable {
         } catch (IOException e) {
             log.debug("Closing the mirror's selector failed", e);
         }
+    }
+
+    /** 1, 2, 4 ... ms after each failure in a row, at most {@value #MAX_BACKOFF_MILLIS} ms. */
+    static long nextBackoff(long previousMillis) {
+        return Math.min(MAX_BACKOFF_MILLIS, Math.max(1, previousMillis * 2));
     }
 
     private static void sleep(long millis) {

@@ -507,6 +507,21 @@ class ShadowIoTest {
         assertThat(lookups).as("looked up again, and failing").hasValueGreaterThan(1);
     }
 
+    @Test
+    void shouldBackOffWhileTheLoopKeepsFailingAndNotSpin() {
+        // Every copy's failure is settled where it happens (the cases above); what reaches the loop's
+        // last-resort catch (an Error in the loop itself) must not turn it into a busy spin.
+        List<Long> waits = new ArrayList<>();
+        long wait = 0;
+        for (int i = 0; i < 14; i++) {
+            wait = ShadowIo.nextBackoff(wait);
+            waits.add(wait);
+        }
+
+        assertThat(waits).startsWith(1L, 2L, 4L, 8L, 16L).isSorted().endsWith(1_000L, 1_000L);
+        assertThat(ShadowIo.nextBackoff(0)).as("after a turn that went well").isEqualTo(1);
+    }
+
     /** A copy handed to {@link ShadowIo}, recording how and when it settled. */
     private static final class Copy implements ShadowIo.Delivery {
         private final MirrorRequest request;
