@@ -2,6 +2,7 @@ package dev.trafficmirror.core;
 
 import dev.trafficmirror.core.compare.CompareOptions;
 import dev.trafficmirror.core.compare.ComparisonSummary;
+import dev.trafficmirror.core.compare.JsonComparison;
 import dev.trafficmirror.core.compare.engine.ComparisonEngine;
 import dev.trafficmirror.core.http.ShadowIo;
 import dev.trafficmirror.core.integration.MirrorIntegration;
@@ -106,6 +107,10 @@ public final class Mirror implements AutoCloseable {
             io.start();
         }
         log.info("{}", this);
+        if (!comparing.isEmpty() && !JsonComparison.available().byField()) {
+            log.warn("Mirror '{}' compares the answers of {}, but {}", name,
+                    comparing.stream().map(MirrorTarget::name).toList(), JsonComparison.WHOLE_BODIES_WARNING);
+        }
     }
 
     /**
@@ -459,8 +464,9 @@ public final class Mirror implements AutoCloseable {
          * Builds the mirror and starts its I/O thread (unless a {@link #sink sink} of the application's
          * sends the copies; its sender threads start with the first copies).
          *
-         * @throws IllegalArgumentException if there is no target, two targets share a name, or more
-         *     than one target is the control
+         * @throws IllegalArgumentException if there is no target, two targets share a name, more
+         *     than one target is the control, or a target compares with ignored paths or unordered
+         *     arrays that no Jackson on the class path can apply ({@link JsonComparison#WHOLE_BODIES})
          */
         public Mirror build() {
             if (targets.isEmpty()) {
@@ -476,7 +482,26 @@ public final class Mirror implements AutoCloseable {
                     throw new IllegalArgumentException("two targets are named '" + target.name() + "'");
                 }
             }
+            checkJsonOptions();
             return new Mirror(this);
+        }
+
+        /** Ignored paths and unordered arrays cannot be honoured without a Jackson to read JSON: refused. */
+        private void checkJsonOptions() {
+            if (JsonComparison.available().byField() || targets.stream().noneMatch(MirrorTarget::compares)) {
+                return;
+            }
+            List<String> unusable = new ArrayList<>();
+            if (!compareOptions.ignoredPaths().isEmpty()) {
+                unusable.add("ignorePaths " + compareOptions.ignoredPaths());
+            }
+            if (!compareOptions.unorderedArrays().isEmpty()) {
+                unusable.add("unorderedArrays " + compareOptions.unorderedArrays());
+            }
+            if (!unusable.isEmpty()) {
+                throw new IllegalArgumentException("comparison " + String.join(" and ", unusable) + " cannot apply: "
+                        + JsonComparison.WHOLE_BODIES_WARNING);
+            }
         }
 
         private static long requireAtLeast(long value, long min, String name) {
