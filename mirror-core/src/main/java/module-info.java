@@ -8,6 +8,7 @@
 @SuppressWarnings({"requires-automatic", "requires-transitive-automatic"})
 module dev.trafficmirror.core {
     requires transitive micrometer.core;
+    requires transitive micrometer.observation;
     requires io.github.resilience4j.bulkhead;
     requires io.github.resilience4j.circuitbreaker;
     requires org.slf4j;
