@@ -447,7 +447,7 @@ public final class Mirror implements AutoCloseable {
          * {@code outcome} and {@code reason} (as {@code mirror.requests} counts the copy: completed
          * and none, or failed and timeout, connect, tls, io, error) and {@code status}, the class of
          * the shadow's answer ({@code 2xx} ... {@code 5xx}, {@code none} without one); high-cardinality:
-         * {@code mirror.id}, the copy's {@value #MIRROR_ID_HEADER}. The observation spans the copy's
+         * {@code mirror.id}, the copy's {@value Mirror#MIRROR_ID_HEADER}. The observation spans the copy's
          * exchange, from when its turn comes to when it settles, on the mirror's threads. A copy that
          * never goes out (dropped or skipped) is not observed.
          *
