@@ -8,11 +8,13 @@
 @SuppressWarnings({"requires-automatic", "requires-transitive-automatic"})
 module dev.trafficmirror.core {
     requires transitive micrometer.core;
+    requires transitive micrometer.observation;
     requires io.github.resilience4j.bulkhead;
     requires io.github.resilience4j.circuitbreaker;
     requires org.slf4j;
-    // Field-by-field JSON comparison when Jackson is there; bodies compared byte for byte otherwise.
-    requires static com.fasterxml.jackson.databind;
+    // Field-by-field JSON comparison when a Jackson is there (3 first, else 2); whole bodies otherwise.
+    requires static tools.jackson.core;
+    requires static com.fasterxml.jackson.core;
 
     exports dev.trafficmirror.core;
     exports dev.trafficmirror.core.compare;

@@ -2,11 +2,13 @@ package dev.trafficmirror.core;
 
 import dev.trafficmirror.core.compare.CompareOptions;
 import dev.trafficmirror.core.compare.ComparisonSummary;
+import dev.trafficmirror.core.compare.JsonComparison;
 import dev.trafficmirror.core.compare.engine.ComparisonEngine;
 import dev.trafficmirror.core.http.ShadowIo;
 import dev.trafficmirror.core.integration.MirrorIntegration;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Metrics;
+import io.micrometer.observation.ObservationRegistry;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -82,11 +84,12 @@ public final class Mirror implements AutoCloseable {
         MirrorSink sink = builder.sink;
         ShadowIo io = sink != null ? null : new ShadowIo(builder.connectTimeout, builder.timeout, builder.responseCaptureLimit);
         MirrorMeters meters = new MirrorMeters(builder.meterRegistry, builder.name);
+        CopyObservations observations = CopyObservations.of(builder.observationRegistry, builder.name, builder.trace);
         List<TargetRoute> routes = new ArrayList<>();
         for (MirrorTarget target : builder.targets) {
             ShadowIo.Pool pool = io == null ? null : io.pool(target, builder.maxConcurrent, builder.queueCapacity);
             TargetLane lane = new TargetLane(target, builder.maxConcurrent, builder.queueCapacity, sink, pool,
-                    inFlight, new TargetMeters(meters, target.name()), builder.breaker);
+                    inFlight, new TargetMeters(meters, target.name()), builder.breaker, observations);
             Sampling sampling = target.sampling().orElseGet(() -> Objects.requireNonNull(builder.sampling.get(), "sampling"));
             routes.add(new TargetRoute(target, lane, sampling, target.percentage().orElse(builder.percentage),
                     builder.headers, builder.trace));
@@ -106,6 +109,10 @@ public final class Mirror implements AutoCloseable {
             io.start();
         }
         log.info("{}", this);
+        if (!comparing.isEmpty() && !JsonComparison.available().byField()) {
+            log.warn("Mirror '{}' compares the answers of {}, but {}", name,
+                    comparing.stream().map(MirrorTarget::name).toList(), JsonComparison.WHOLE_BODIES_WARNING);
+        }
     }
 
     /**
@@ -259,6 +266,7 @@ public final class Mirror implements AutoCloseable {
         private Duration drainTimeout = Duration.ofSeconds(5);
         private TargetBreaker.Settings breaker = TargetBreaker.Settings.DEFAULT;
         private MeterRegistry meterRegistry = Metrics.globalRegistry;
+        private ObservationRegistry observationRegistry;
         private String name = "default";
         private MirrorSink sink;
         private CompareExecutor compareExecutor;
@@ -432,6 +440,27 @@ public final class Mirror implements AutoCloseable {
         }
 
         /**
+         * Where each copy that goes out to its shadow is observed, as {@code mirror.copy}; default
+         * none (nor does {@link ObservationRegistry#NOOP}): nothing is observed and nothing spent.
+         *
+         * <p>Low-cardinality keys: {@code mirror} (this mirror's {@link #name}), {@code target},
+         * {@code outcome} and {@code reason} (as {@code mirror.requests} counts the copy: completed
+         * and none, or failed and timeout, connect, tls, io, error) and {@code status}, the class of
+         * the shadow's answer ({@code 2xx} ... {@code 5xx}, {@code none} without one); high-cardinality:
+         * {@code mirror.id}, the copy's {@value Mirror#MIRROR_ID_HEADER}. The observation spans the copy's
+         * exchange, from when its turn comes to when it settles, on the mirror's threads. A copy that
+         * never goes out (dropped or skipped) is not observed.
+         *
+         * <p>The copy's observation is a child of the request's current observation only when the
+         * trace context is {@link TracePropagation#PROPAGATE propagated} ({@link #trace}); otherwise it
+         * has no parent, so that with Micrometer Tracing the copy's span is not in the production trace.
+         */
+        public Builder observationRegistry(ObservationRegistry registry) {
+            this.observationRegistry = Objects.requireNonNull(registry, "observationRegistry");
+            return this;
+        }
+
+        /**
          * How the answers of comparing targets ({@link MirrorTarget#compare}) are compared; default
          * {@link CompareOptions#defaults()}.
          */
@@ -459,8 +488,9 @@ public final class Mirror implements AutoCloseable {
          * Builds the mirror and starts its I/O thread (unless a {@link #sink sink} of the application's
          * sends the copies; its sender threads start with the first copies).
          *
-         * @throws IllegalArgumentException if there is no target, two targets share a name, or more
-         *     than one target is the control
+         * @throws IllegalArgumentException if there is no target, two targets share a name, more
+         *     than one target is the control, or a target compares with ignored paths or unordered
+         *     arrays that no Jackson on the class path can apply ({@link JsonComparison#WHOLE_BODIES})
          */
         public Mirror build() {
             if (targets.isEmpty()) {
@@ -476,7 +506,26 @@ public final class Mirror implements AutoCloseable {
                     throw new IllegalArgumentException("two targets are named '" + target.name() + "'");
                 }
             }
+            checkJsonOptions();
             return new Mirror(this);
+        }
+
+        /** Ignored paths and unordered arrays cannot be honoured without a Jackson to read JSON: refused. */
+        private void checkJsonOptions() {
+            if (JsonComparison.available().byField() || targets.stream().noneMatch(MirrorTarget::compares)) {
+                return;
+            }
+            List<String> unusable = new ArrayList<>();
+            if (!compareOptions.ignoredPaths().isEmpty()) {
+                unusable.add("ignorePaths " + compareOptions.ignoredPaths());
+            }
+            if (!compareOptions.unorderedArrays().isEmpty()) {
+                unusable.add("unorderedArrays " + compareOptions.unorderedArrays());
+            }
+            if (!unusable.isEmpty()) {
+                throw new IllegalArgumentException("comparison " + String.join(" and ", unusable) + " cannot apply: "
+                        + JsonComparison.WHOLE_BODIES_WARNING);
+            }
         }
 
         private static long requireAtLeast(long value, long min, String name) {

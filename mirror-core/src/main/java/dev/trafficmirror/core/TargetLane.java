@@ -4,6 +4,7 @@ import dev.trafficmirror.core.http.ShadowIo;
 import io.github.resilience4j.bulkhead.BulkheadFullException;
 import io.github.resilience4j.bulkhead.ThreadPoolBulkhead;
 import io.github.resilience4j.bulkhead.ThreadPoolBulkheadConfig;
+import io.micrometer.observation.Observation;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.net.ConnectException;
@@ -22,7 +23,7 @@ import org.slf4j.LoggerFactory;
  * One target's own path: its circuit breaker, its bounded way to the shadow (its own queue and
  * connections on the shared {@link ShadowIo} thread, or for a sink of the application's own a
  * resilience4j thread-pool bulkhead; either way a dead target cannot starve a healthy one), its
- * failure log, its recent failures and its meters. Every copy handed to it is counted exactly once, whatever happens.
+ * failure log, its recent failures, its meters and the observations of its copies, if any. Every copy handed to it is counted exactly once, whatever happens.
  * Which requests it gets is decided by its {@link TargetRoute}.
  */
 final class TargetLane {
@@ -34,6 +35,8 @@ final class TargetLane {
     private final MirrorSink sink;
     private final InFlight inFlight;
     private final TargetMeters meters;
+    /** {@code null} when the mirror observes nothing. */
+    private final CopyObservations observations;
     private final TargetBreaker breaker;
     private final FailureLog failures;
     private final int queueCapacity;
@@ -44,14 +47,16 @@ final class TargetLane {
     /**
      * @param pool where the copies go when they travel by {@link ShadowIo}; {@code null} to send them
      *     through {@code sink} on the lane's own {@code maxConcurrent} threads
+     * @param observations the observations of the copies, or {@code null} to observe none
      */
     TargetLane(MirrorTarget target, int maxConcurrent, int queueCapacity, MirrorSink sink, ShadowIo.Pool pool,
-            InFlight inFlight, TargetMeters meters, TargetBreaker.Settings breaker) {
+            InFlight inFlight, TargetMeters meters, TargetBreaker.Settings breaker, CopyObservations observations) {
         this.target = target;
         this.sink = sink;
         this.pool = pool;
         this.inFlight = inFlight;
         this.meters = meters;
+        this.observations = observations;
         this.breaker = TargetBreaker.of(target.name(), breaker);
         this.failures = new FailureLog(target.name(), FailureLog.DEFAULT_INTERVAL, System::nanoTime, log::warn);
         this.queueCapacity = queueCapacity;
@@ -114,11 +119,12 @@ final class TargetLane {
         inFlight.copyStarted();
         Reason refused;
         try {
+            Observation parent = observations == null ? null : observations.parent();
             if (pool == null) {
-                senders.submit(() -> send(copy, body, round));
+                senders.submit(() -> send(copy, body, round, parent));
                 return;
             }
-            if (pool.offer(new Queued(copy, body, round))) {
+            if (pool.offer(new Queued(copy, body, round, parent))) {
                 return;
             }
             refused = Reason.QUEUE_FULL;
@@ -147,20 +153,22 @@ final class TargetLane {
     }
 
     /** Sends one copy through the sink, on one of the lane's threads. */
-    private void send(MirrorRequest copy, InFlight.SharedBody body, ComparisonRound round) {
+    private void send(MirrorRequest copy, InFlight.SharedBody body, ComparisonRound round, Observation parent) {
         ShadowResponse response = null;
         long nanos = 0;
         try {
             if (stillWanted()) {
+                Observation observation = observe(copy, parent);
                 long start = System.nanoTime();
                 try {
                     response = sink.send(target, copy);
                     nanos = System.nanoTime() - start;
                     answered(response, nanos);
+                    CopyObservations.answered(observation, response.status());
                 } catch (Throwable failure) {
                     response = null;
                     nanos = System.nanoTime() - start;
-                    failed(copy, failure, nanos);
+                    CopyObservations.failed(observation, failed(copy, failure, nanos), failure);
                     if (failure instanceof VirtualMachineError fatal) {
                         throw fatal;
                     }
@@ -194,8 +202,13 @@ final class TargetLane {
         meters.answered(response.status(), nanos);
     }
 
-    /** Counts, logs and tells the breaker of a copy that got no answer. */
-    private void failed(MirrorRequest copy, Throwable failure, long nanos) {
+    /** The started observation of a copy whose turn came, or {@code null} when the mirror observes nothing. */
+    private Observation observe(MirrorRequest copy, Observation parent) {
+        return observations == null ? null : observations.start(target.name(), copy, parent);
+    }
+
+    /** Counts, logs and tells the breaker of a copy that got no answer; the reason it is counted under. */
+    private Reason failed(MirrorRequest copy, Throwable failure, long nanos) {
         Reason reason = closing ? Reason.SHUTDOWN : classify(failure);
         if (reason.outcome() == Outcome.FAILED) {
             breaker.failed(nanos, failure);
@@ -209,6 +222,7 @@ final class TargetLane {
                     copy.method(), copy.path(), failure.toString()));
         }
         failures.failed(reason, failure);
+        return reason;
     }
 
     /**
@@ -232,11 +246,15 @@ final class TargetLane {
         private final MirrorRequest copy;
         private final InFlight.SharedBody body;
         private final ComparisonRound round;
+        private final Observation parent;
+        /** Started when the copy's turn comes, on the I/O thread; volatile, as closing may settle it elsewhere. */
+        private volatile Observation observation;
 
-        Queued(MirrorRequest copy, InFlight.SharedBody body, ComparisonRound round) {
+        Queued(MirrorRequest copy, InFlight.SharedBody body, ComparisonRound round, Observation parent) {
             this.copy = copy;
             this.body = body;
             this.round = round;
+            this.parent = parent;
         }
 
         @Override
@@ -247,6 +265,7 @@ final class TargetLane {
         @Override
         public boolean stillWanted() {
             if (TargetLane.this.stillWanted()) {
+                observation = observe(copy, parent);
                 return true;
             }
             finish(round, body, null, 0);
@@ -257,6 +276,7 @@ final class TargetLane {
         public void answered(ShadowResponse response, long nanos) {
             try {
                 TargetLane.this.answered(response, nanos);
+                CopyObservations.answered(observation, response.status());
             } finally {
                 finish(round, body, response, nanos);
             }
@@ -265,7 +285,7 @@ final class TargetLane {
         @Override
         public void failed(Throwable failure, long nanos) {
             try {
-                TargetLane.this.failed(copy, failure, nanos);
+                CopyObservations.failed(observation, TargetLane.this.failed(copy, failure, nanos), failure);
             } finally {
                 finish(round, body, null, nanos);
             }

@@ -20,6 +20,8 @@ final class TargetMeters {
     static final String REQUESTS = "mirror.requests";
     static final String DURATION = "mirror.shadow.duration";
 
+    private static final String[] STATUS_CLASSES = {null, "1xx", "2xx", "3xx", "4xx", "5xx"};
+
     private final Map<Reason, Counter> counters = new EnumMap<>(Reason.class);
     private final LongAdder[] totals = new LongAdder[Reason.values().length];
     private final Timer[] durations = new Timer[6];
@@ -32,7 +34,7 @@ final class TargetMeters {
         }
         for (int statusClass = 1; statusClass <= 5; statusClass++) {
             durations[statusClass] = meters.timer(DURATION, "Time until the shadow answered, by target and status class",
-                    Tags.of("target", target, "status", statusClass + "xx"));
+                    Tags.of("target", target, "status", STATUS_CLASSES[statusClass]));
         }
     }
 
@@ -45,6 +47,15 @@ final class TargetMeters {
         int statusClass = status / 100;
         durations[statusClass >= 1 && statusClass <= 5 ? statusClass : 5].record(nanos, TimeUnit.NANOSECONDS);
         count(Reason.NONE);
+    }
+
+    /**
+     * The tag of a shadow's status: {@code 1xx} to {@code 5xx}, and {@code 5xx} for a status beyond
+     * them (a shadow answering 600 to 999 is broken), as the duration timers file it.
+     */
+    static String statusClass(int status) {
+        int statusClass = status / 100;
+        return STATUS_CLASSES[statusClass >= 1 && statusClass <= 5 ? statusClass : 5];
     }
 
     /** Every reason with its count so far, zeros included. */

@@ -5,6 +5,7 @@ import dev.trafficmirror.core.Outcome;
 import dev.trafficmirror.core.compare.Comparison;
 import dev.trafficmirror.core.compare.ComparisonSummary;
 import dev.trafficmirror.core.compare.Difference;
+import dev.trafficmirror.core.compare.JsonComparison;
 import dev.trafficmirror.report.ReportData.TargetView;
 import java.time.Duration;
 import java.time.ZoneOffset;
@@ -302,9 +303,8 @@ final class HtmlReport {
             html.append("<p class=\"note\">None measured: no target compares its answers with the primary's.</p></div>\n");
             return;
         }
-        html.append("<p class=\"note\">Each copy's answer is compared with the answer the primary gave: status, "
-                + "headers, and JSON bodies field by field. A control target runs the primary's own version: the fields "
-                + "where it differs from the primary are noise, set aside from the other targets' differences.</p>\n");
+        html.append("<p class=\"note\" id=\"comparison-note\">").append(Html.escape(comparisonNote(data.comparisons().json())))
+                .append("</p>\n");
         html.append("<table id=\"comparison-counts\"><tr><th>target</th><th>compared</th><th>match</th><th>mismatch</th>")
                 .append("<th>not comparable</th><th>error</th><th>not compared (comparing behind)</th>")
                 .append("<th>differences set aside as noise</th>")
@@ -357,6 +357,17 @@ final class HtmlReport {
                 + "about the candidates: they are not in their lists.</p></div></div>\n");
         recentMismatches(html, data);
         html.append("</div>\n");
+    }
+
+    /** What is compared: JSON field by field, or, without a Jackson, as whole bodies (and what to add). */
+    static String comparisonNote(JsonComparison json) {
+        String how = json.byField()
+                ? "Each copy's answer is compared with the answer the primary gave: status, headers, and JSON bodies field"
+                        + " by field (read with " + (json == JsonComparison.JACKSON_3 ? "Jackson 3" : "Jackson 2") + ")."
+                : "Each copy's answer is compared with the answer the primary gave: status, headers and bodies, JSON bodies"
+                        + " as whole bodies: " + JsonComparison.WHOLE_BODIES_WARNING + ".";
+        return how + " A control target runs the primary's own version: the fields where it differs from the primary"
+                + " are noise, set aside from the other targets' differences.";
     }
 
     private static void recentMismatches(StringBuilder html, ReportData data) {

@@ -9,6 +9,7 @@ import dev.trafficmirror.core.compare.Comparison;
 import dev.trafficmirror.core.compare.ComparisonResult;
 import dev.trafficmirror.core.compare.ComparisonSummary;
 import dev.trafficmirror.core.compare.Difference;
+import dev.trafficmirror.core.compare.JsonComparison;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.EnumMap;
@@ -60,7 +61,7 @@ class EscapingPropertyTest {
                 List.of(new Difference(path, Difference.Kind.CHANGED, value, value)), 1, 0, 200, 500, Duration.ZERO,
                 Duration.ZERO, null, Instant.EPOCH);
         ComparisonSummary comparisons = new ComparisonSummary(List.of(summary), List.of(mismatch),
-                List.of(new ComparisonSummary.FieldCount(path, null, 1)));
+                List.of(new ComparisonSummary.FieldCount(path, null, 1)), JsonComparison.WHOLE_BODIES);
         TreeMap<String, Long> counts = new TreeMap<>(Map.of("none", 1L, "timeout", 1L));
         ReportData.TargetView view = new ReportData.TargetView(target, "http://" + target, 100, true, false, counts,
                 outcomes, new TreeMap<>(Map.of("5xx", 1L)), 1.5, summary,

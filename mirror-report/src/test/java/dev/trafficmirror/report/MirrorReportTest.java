@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import dev.trafficmirror.core.compare.ComparisonSummary;
+import dev.trafficmirror.core.compare.JsonComparison;
 import java.time.Duration;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -74,6 +75,16 @@ class MirrorReportTest {
                         "not compared (comparing behind)", "differences set aside as noise");
         assertThat(page.texts("//*[@id='comparison-counts']//*[local-name()='tr'][2]/*").subList(0, 8))
                 .containsExactly("v2", "30", "0", "30", "0", "0", "0", "30");
+    }
+
+    @Test
+    void shouldSayHowJsonBodiesAreCompared() throws Exception {
+        // Jackson 2 is on this module's test class path, Jackson 3 is not.
+        assertThat(page.text("//*[@id='comparison-note']")).startsWith("Each copy's answer is compared with the answer"
+                + " the primary gave: status, headers, and JSON bodies field by field (read with Jackson 2).");
+        assertThat(HtmlReport.comparisonNote(JsonComparison.JACKSON_3)).contains("field by field (read with Jackson 3)");
+        assertThat(HtmlReport.comparisonNote(JsonComparison.WHOLE_BODIES)).contains("JSON bodies as whole bodies:"
+                + " neither Jackson 3 (tools.jackson.core) nor Jackson 2", "add tools.jackson.core:jackson-databind");
     }
 
     @Test

@@ -16,7 +16,7 @@ import java.util.Objects;
 
 /**
  * The {@code comparisons} section of the {@code mirror} endpoint: {@link Mirror#comparisons()} as
- * maps of strings, numbers and lists. Latencies are milliseconds, times ISO-8601 strings and kinds
+ * maps of strings, numbers and lists, and how JSON bodies are compared ({@code json}). Latencies are milliseconds, times ISO-8601 strings and kinds
  * lower case, so the JSON is the same whatever Jackson and its configuration (Spring Boot 3.5's
  * endpoint mapper writes a {@code Duration} as {@code "PT0.000213S"}, and one without the JSR-310
  * module fails on it). The values of differences are left out unless {@code showValues}: they are
@@ -49,6 +49,8 @@ final class ComparisonsSection implements MirrorEndpointSection {
     public Map<String, Object> content() {
         ComparisonSummary summary = mirror.comparisons();
         Map<String, Object> view = new LinkedHashMap<>();
+        // jackson_3, jackson_2, or whole_bodies when no Jackson can read JSON bodies field by field.
+        view.put("json", summary.json().tag());
         view.put("targets", summary.targets().stream().map(ComparisonsSection::target).toList());
         view.put("noise", summary.noise().stream().map(ComparisonsSection::field).toList());
         view.put("recentMismatches", summary.recentMismatches().stream().limit(SHOWN_MISMATCHES).map(this::mismatch)

@@ -4,6 +4,7 @@ import dev.trafficmirror.core.Conditions;
 import dev.trafficmirror.core.Mirror;
 import dev.trafficmirror.servlet.MirrorFilter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.observation.ObservationRegistry;
 import jakarta.servlet.DispatcherType;
 import java.util.List;
 import org.springframework.beans.factory.ObjectProvider;
@@ -25,7 +26,9 @@ import org.springframework.core.io.ResourceLoader;
  * Mirrors a servlet application's requests once a target is set ({@code mirror.target} or
  * {@code mirror.targets[0].url}): a {@link Mirror} built from the {@code mirror.*} properties by the
  * {@link MirrorBuilderConfigurer}, then every {@link MirrorCustomizer}, with the context's
- * {@link MeterRegistry} when there is one; and
+ * {@link MeterRegistry} when there is one, and its {@link ObservationRegistry} when there is one (each
+ * copy is then observed as {@code mirror.copy}; {@code management.observations.enable.mirror=false}
+ * turns that off); and
  * a {@link MirrorFilter} registered for REQUEST and ASYNC dispatches. Actuator's endpoints, when
  * served on the application's port, are left out (see {@code mirror.exclude-management-endpoints}).
  * Targets compare their answers with the primary's as {@code mirror.compare.enabled} and
@@ -68,8 +71,8 @@ public class MirrorAutoConfiguration {
     @Bean(destroyMethod = "close")
     @ConditionalOnMissingBean
     public Mirror mirror(MirrorBuilderConfigurer configurer, MirrorProperties properties,
-            ObjectProvider<MeterRegistry> registry, ObjectProvider<MirrorCustomizer> customizers, Environment environment,
-            ResourceLoader resources) {
+            ObjectProvider<MeterRegistry> registry, ObjectProvider<ObservationRegistry> observationRegistry,
+            ObjectProvider<MirrorCustomizer> customizers, Environment environment, ResourceLoader resources) {
         Mirror.Builder builder = configurer.configure(Mirror.builder());
         List<String> actuator = properties.isExcludeManagementEndpoints()
                 ? ActuatorPaths.onApplicationPort(environment, resources.getClassLoader()) : List.of();
@@ -81,6 +84,10 @@ public class MirrorAutoConfiguration {
         MeterRegistry meters = registry.getIfUnique();
         if (meters != null) {
             builder.meterRegistry(meters);
+        }
+        ObservationRegistry observations = observationRegistry.getIfUnique();
+        if (observations != null) {
+            builder.observationRegistry(observations);
         }
         customizers.orderedStream().forEach(customizer -> customizer.customize(builder));
         return builder.build();

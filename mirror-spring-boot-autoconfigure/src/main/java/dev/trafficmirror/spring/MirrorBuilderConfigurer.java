@@ -8,6 +8,7 @@ import dev.trafficmirror.core.MirrorTarget;
 import dev.trafficmirror.core.Sampling;
 import dev.trafficmirror.core.TargetTls;
 import dev.trafficmirror.core.compare.CompareOptions;
+import dev.trafficmirror.core.compare.JsonComparison;
 import dev.trafficmirror.report.MirrorReport;
 import dev.trafficmirror.spring.MirrorProperties.CircuitBreakerProperties;
 import dev.trafficmirror.spring.MirrorProperties.CompareProperties;
@@ -217,6 +218,7 @@ public final class MirrorBuilderConfigurer {
                 builder.headers(headers);
             }
             targets(headers != null ? headers : HeaderRules.defaults());
+            jsonOnlyOptions();
             Predicate<MirrorRequest> condition = condition("", p);
             if (condition != null) {
                 builder.condition(condition);
@@ -265,6 +267,26 @@ public final class MirrorBuilderConfigurer {
                 options.noise(noise.getMinimumSamples(), noise.getRelativeThreshold(), noise.getAbsoluteThreshold());
             }
             return options;
+        }
+
+        /**
+         * Ignored paths and unordered arrays need a Jackson to read JSON bodies field by field: when a
+         * target compares without one, they cannot apply, and are refused rather than silently unused.
+         */
+        private void jsonOnlyOptions() {
+            MirrorProperties p = properties;
+            CompareProperties compare = p.getCompare();
+            boolean compares = (p.getTarget() != null && compare.isEnabled()) || p.getTargets().stream()
+                    .anyMatch(each -> each.isControl() || (each.getCompare() != null ? each.getCompare() : compare.isEnabled()));
+            if (!compares || JsonComparison.available().byField()) {
+                return;
+            }
+            if (!compare.getIgnorePaths().isEmpty()) {
+                refusals.refuse("compare.ignore-paths", "cannot apply: " + JsonComparison.WHOLE_BODIES_WARNING);
+            }
+            if (!compare.getUnorderedArrays().isEmpty()) {
+                refusals.refuse("compare.unordered-arrays", "cannot apply: " + JsonComparison.WHOLE_BODIES_WARNING);
+            }
         }
 
         /** Each JSON path, parsed as the core does when the options are built, then added to {@code options}. */

@@ -3,6 +3,7 @@ package dev.trafficmirror.core.compare;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
+import java.util.Objects;
 
 /**
  * What the comparisons so far say: per target, how many answers matched, mismatched or could not be
@@ -14,19 +15,22 @@ import java.util.Locale;
  * @param recentMismatches the most recent mismatches of candidate targets, newest first
  * @param noise the fields in which the primary and the control differed, noisiest first, each
  *     with the number of control comparisons it differed in
+ * @param json how JSON bodies are compared: field by field, with which Jackson, or as whole bodies
  */
-public record ComparisonSummary(List<TargetSummary> targets, List<Comparison> recentMismatches, List<FieldCount> noise) {
+public record ComparisonSummary(List<TargetSummary> targets, List<Comparison> recentMismatches, List<FieldCount> noise,
+        JsonComparison json) {
 
     /** Copies the lists. */
     public ComparisonSummary {
         targets = List.copyOf(targets);
         recentMismatches = List.copyOf(recentMismatches);
         noise = List.copyOf(noise);
+        Objects.requireNonNull(json, "json");
     }
 
-    /** The summary of a mirror that compares nothing. */
+    /** The summary of a mirror that compares nothing, on this class path. */
     public static ComparisonSummary empty() {
-        return new ComparisonSummary(List.of(), List.of(), List.of());
+        return new ComparisonSummary(List.of(), List.of(), List.of(), JsonComparison.available());
     }
 
     /** The summary of one target, or {@code null} if it is not compared. */
@@ -115,6 +119,9 @@ public record ComparisonSummary(List<TargetSummary> targets, List<Comparison> re
             }
             out.append(String.format(Locale.ROOT, "  primary latency: %s (last %d)%n", t.primaryLatency(), t.primaryLatency().samples()));
             out.append(String.format(Locale.ROOT, "  shadow latency:  %s%n", t.shadowLatency()));
+        }
+        if (!json.byField()) {
+            out.append("JSON bodies compared as whole bodies: ").append(JsonComparison.WHOLE_BODIES_WARNING).append('\n');
         }
         if (!noise.isEmpty()) {
             out.append("noise (fields where the primary and the control differ):");

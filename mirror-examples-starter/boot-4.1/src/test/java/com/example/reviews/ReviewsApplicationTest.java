@@ -3,6 +3,7 @@ package com.example.reviews;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import com.jayway.jsonpath.JsonPath;
 import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -22,6 +23,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Value;
+import org.springframework.boot.SpringBootVersion;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
@@ -88,6 +90,36 @@ class ReviewsApplicationTest {
                 .build(), HttpResponse.BodyHandlers.ofString());
         assertThat(refused.statusCode()).isEqualTo(400);
         assertThat(refused.body()).contains("no target is named 'nowhere'");
+    }
+
+    /**
+     * The answers compared field by field, with the only Jackson Spring Boot's web starter brings (3
+     * on Boot 4.1, 2 on Boot 3.5): v2 lacks "text", adds "body" and "rating", and "servedAt" differs
+     * on every answer. Compared as whole bodies, the only field would be "body".
+     */
+    @Test
+    void shouldCompareTheJsonAnswersFieldByField() throws Exception {
+        boolean boot4 = SpringBootVersion.getVersion().startsWith("4.");
+        assertThat(present("tools.jackson.core.json.JsonFactory")).as("Jackson 3").isEqualTo(boot4);
+        assertThat(present("com.fasterxml.jackson.core.JsonFactory")).as("Jackson 2").isEqualTo(!boot4);
+
+        get("/reviews/3", null);
+
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
+            String json = get("/actuator/mirror", "application/json").body();
+            assertThat((String) JsonPath.read(json, "$.sections.comparisons.json")).isEqualTo(boot4 ? "jackson_3" : "jackson_2");
+            assertThat((List<String>) JsonPath.read(json, "$.sections.comparisons.targets[0].topFields[*].path"))
+                    .contains("$.text", "$.body", "$.rating", "$.servedAt").doesNotContain("body");
+        });
+    }
+
+    private static boolean present(String className) {
+        try {
+            Class.forName(className);
+            return true;
+        } catch (ClassNotFoundException e) {
+            return false;
+        }
     }
 
     /** Where Debian's Chromium is installed, the report as a browser draws it: target/live-report.png. */

@@ -10,6 +10,7 @@ import com.jayway.jsonpath.JsonPath;
 import dev.trafficmirror.core.Mirror;
 import dev.trafficmirror.core.Reason;
 import dev.trafficmirror.core.compare.ComparisonSummary.TargetSummary;
+import dev.trafficmirror.core.compare.Difference;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.URI;
@@ -27,6 +28,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.beans.factory.annotation.Value;
+import org.springframework.boot.SpringBootVersion;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
@@ -70,6 +72,12 @@ class MirrorRoutingApplicationTest {
             @Override
             public MockResponse dispatch(RecordedRequest request) {
                 // Reviews are answered as the application does (a match); everything else is not.
+                if (request.getMethod().equals("GET") && request.getTarget().startsWith("/ratings/")) {
+                    // v2 renamed "stars" to "rating" and writes its keys in another order.
+                    return new MockResponse.Builder().code(200).addHeader("Content-Type", "application/json")
+                            .body("{\"tags\": [\"a\", \"b\"], \"rating\": 4, \"id\": "
+                                    + request.getTarget().substring("/ratings/".length()) + "}").build();
+                }
                 if (request.getMethod().equals("GET") && request.getTarget().startsWith("/reviews/")) {
                     return new MockResponse.Builder().code(200).addHeader("Content-Type", "text/plain;charset=UTF-8")
                             .body("review " + request.getTarget().substring("/reviews/".length())).build();
@@ -182,6 +190,38 @@ class MirrorRoutingApplicationTest {
         assertThat((List<String>) JsonPath.read(json, "$.sections.comparisons.recentMismatches[*].path"))
                 .contains("/reviews");
         assertThat((Boolean) JsonPath.read(json, "$.properties.compare.enabled")).isTrue();
+    }
+
+    /**
+     * JSON answers compared field by field with whichever Jackson the application has: Spring Boot
+     * 3.5's web starter brings Jackson 2 only, Boot 4.1's Jackson 3 only. Compared as whole bodies,
+     * the reordered keys would make one "body changed".
+     */
+    @Test
+    void shouldCompareJsonAnswersFieldByFieldWithTheJacksonSpringBootBrings() throws Exception {
+        boolean boot4 = SpringBootVersion.getVersion().startsWith("4.");
+
+        assertThat(send(HttpRequest.newBuilder(uri("/ratings/3")).GET()).body())
+                .isEqualTo("{\"id\":3,\"stars\":4,\"tags\":[\"a\",\"b\"]}");
+        assertThat(shadow.takeRequest(WAIT.toSeconds(), TimeUnit.SECONDS).getTarget()).isEqualTo("/ratings/3");
+        await().atMost(WAIT).untilAsserted(() -> assertThat(mirror.comparisons().recentMismatches())
+                .filteredOn(mismatch -> mismatch.path().equals("/ratings/3")).singleElement()
+                .satisfies(mismatch -> assertThat(mismatch.differences()).extracting(Difference::path)
+                        .containsExactly("$.stars", "$.rating")));
+
+        String json = send(HttpRequest.newBuilder(uri("/actuator/mirror")).GET()).body();
+        assertThat((String) JsonPath.read(json, "$.sections.comparisons.json")).isEqualTo(boot4 ? "jackson_3" : "jackson_2");
+        assertThat(classPresent("tools.jackson.core.json.JsonFactory")).as("Jackson 3").isEqualTo(boot4);
+        assertThat(classPresent("com.fasterxml.jackson.core.JsonFactory")).as("Jackson 2").isEqualTo(!boot4);
+    }
+
+    private static boolean classPresent(String name) {
+        try {
+            Class.forName(name);
+            return true;
+        } catch (ClassNotFoundException e) {
+            return false;
+        }
     }
 
     private HttpResponse<String> send(HttpRequest.Builder request) throws Exception {

@@ -24,6 +24,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.HexFormat;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -535,6 +536,16 @@ class MirrorSpringBootApplicationTest {
         @GetMapping("/reviews/{id}")
         String review(@PathVariable String id) {
             return "review " + id;
+        }
+
+        /** JSON, written by the Jackson Spring Boot configures: 2 on Boot 3.5, 3 on Boot 4.1. */
+        @GetMapping("/ratings/{id}")
+        Map<String, Object> rating(@PathVariable int id) {
+            Map<String, Object> rating = new LinkedHashMap<>();
+            rating.put("id", id);
+            rating.put("stars", 4);
+            rating.put("tags", List.of("a", "b"));
+            return rating;
         }
 
         @PostMapping("/async-reviews")

@@ -149,7 +149,8 @@ public final class ComparisonEngine {
                     note = found.note();
                 }
             }
-        } catch (RuntimeException | StackOverflowError e) {
+        } catch (RuntimeException | StackOverflowError | LinkageError e) {
+            // LinkageError: a Jackson too old for its reader.
             result = ComparisonResult.ERROR;
             reported = List.of();
             reportedCount = 0;
@@ -207,6 +208,6 @@ public final class ComparisonEngine {
                 summaries.add(state.statistics.summary());
             }
         }
-        return new ComparisonSummary(summaries, recent.list(), noise.top(options.topFields()));
+        return new ComparisonSummary(summaries, recent.list(), noise.top(options.topFields()), JsonReading.AVAILABLE);
     }
 }

@@ -2,12 +2,6 @@ package dev.trafficmirror.core.compare.engine;
 
 import dev.trafficmirror.core.compare.CompareOptions;
 
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.cfg.JsonNodeFeature;
-import com.fasterxml.jackson.databind.json.JsonMapper;
-import java.io.IOException;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -21,17 +15,10 @@ import java.util.TreeMap;
  * configured otherwise, numbers by value ({@code 1.0} equals {@code 1}), ignored paths skipped with
  * everything below them.
  *
- * <p>Only this class touches Jackson (2.15 or later). It is loaded only when {@link ResponseDiff#JSON_DIFF} says
- * Jackson is on the class path; without Jackson, bodies are compared as bytes.
+ * <p>One diff, over {@link JsonValue}s, whichever Jackson read the bodies ({@link JsonReading}); a
+ * number keeps its text as written, so that differences show {@code 4.50}, not {@code 4.5}.
  */
 final class JsonDiff {
-
-    private static final ObjectMapper MAPPER = JsonMapper.builder()
-            .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
-            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
-            // Differences show numbers as written: 4.50, not 4.5.
-            .disable(JsonNodeFeature.STRIP_TRAILING_BIGDECIMAL_ZEROES)
-            .build();
 
     private final List<PathPattern> ignored;
     private final List<PathPattern> unordered;
@@ -50,15 +37,9 @@ final class JsonDiff {
      */
     static boolean diff(byte[] primary, int primaryLength, byte[] shadow, int shadowLength, CompareOptions options,
             Differences out) {
-        JsonNode p;
-        JsonNode s;
-        try {
-            p = MAPPER.readTree(primary, 0, primaryLength);
-            s = MAPPER.readTree(shadow, 0, shadowLength);
-        } catch (IOException e) {
-            return false;
-        }
-        if (p == null || s == null || p.isMissingNode() || s.isMissingNode()) {
+        JsonValue p = JsonReading.read(primary, primaryLength);
+        JsonValue s = p == null ? null : JsonReading.read(shadow, shadowLength);
+        if (s == null) {
             return false;
         }
         JsonDiff diff = new JsonDiff(options, out);
@@ -69,17 +50,17 @@ final class JsonDiff {
     }
 
     /** Walks on past the bound of collected differences, so that they are all counted. */
-    private void compare(JsonNode p, JsonNode s, FieldPath path) {
-        if (p.isObject() && s.isObject()) {
-            compareObjects(p, s, path);
-        } else if (p.isArray() && s.isArray()) {
+    private void compare(JsonValue p, JsonValue s, FieldPath path) {
+        if (p instanceof JsonValue.Obj po && s instanceof JsonValue.Obj so) {
+            compareObjects(po.fields(), so.fields(), path);
+        } else if (p instanceof JsonValue.Arr pa && s instanceof JsonValue.Arr sa) {
             if (PathPattern.anyMatches(unordered, path)) {
-                compareBags(p, s, path);
+                compareBags(pa.elements(), sa.elements(), path);
             } else {
-                compareLists(p, s, path);
+                compareLists(pa.elements(), sa.elements(), path);
             }
-        } else if (p.isNumber() && s.isNumber()) {
-            if (p.decimalValue().compareTo(s.decimalValue()) != 0) {
+        } else if (p instanceof JsonValue.Num pn && s instanceof JsonValue.Num sn) {
+            if (pn.value().compareTo(sn.value()) != 0) {
                 out.changed(path.toString(), p.toString(), s.toString());
             }
         } else if (!p.equals(s)) {
@@ -87,21 +68,21 @@ final class JsonDiff {
         }
     }
 
-    private void compareObjects(JsonNode p, JsonNode s, FieldPath path) {
-        for (Map.Entry<String, JsonNode> field : p.properties()) {
+    private void compareObjects(Map<String, JsonValue> p, Map<String, JsonValue> s, FieldPath path) {
+        for (Map.Entry<String, JsonValue> field : p.entrySet()) {
             FieldPath child = path.key(field.getKey());
             if (PathPattern.anyMatches(ignored, child)) {
                 continue;
             }
-            JsonNode other = s.get(field.getKey());
+            JsonValue other = s.get(field.getKey());
             if (other == null) {
                 out.removed(child.toString(), field.getValue().toString());
             } else {
                 compare(field.getValue(), other, child);
             }
         }
-        for (Map.Entry<String, JsonNode> field : s.properties()) {
-            if (!p.has(field.getKey())) {
+        for (Map.Entry<String, JsonValue> field : s.entrySet()) {
+            if (!p.containsKey(field.getKey())) {
                 FieldPath child = path.key(field.getKey());
                 if (!PathPattern.anyMatches(ignored, child)) {
                     out.added(child.toString(), field.getValue().toString());
@@ -110,7 +91,7 @@ final class JsonDiff {
         }
     }
 
-    private void compareLists(JsonNode p, JsonNode s, FieldPath path) {
+    private void compareLists(List<JsonValue> p, List<JsonValue> s, FieldPath path) {
         int common = Math.min(p.size(), s.size());
         for (int i = 0; i < common; i++) {
             element(p.get(i), s.get(i), path.index(i));
@@ -129,7 +110,7 @@ final class JsonDiff {
         }
     }
 
-    private void element(JsonNode p, JsonNode s, FieldPath child) {
+    private void element(JsonValue p, JsonValue s, FieldPath child) {
         if (!PathPattern.anyMatches(ignored, child)) {
             compare(p, s, child);
         }
@@ -139,7 +120,7 @@ final class JsonDiff {
      * Elements equal in any position (ignored paths aside) pair up first; what is left pairs up in
      * order and is diffed field by field, so a changed element still reports the field that changed.
      */
-    private void compareBags(JsonNode p, JsonNode s, FieldPath path) {
+    private void compareBags(List<JsonValue> p, List<JsonValue> s, FieldPath path) {
         Map<String, Deque<Integer>> shadowByValue = new HashMap<>();
         for (int i = 0; i < s.size(); i++) {
             shadowByValue.computeIfAbsent(canonical(s.get(i), path.index(i)), k -> new ArrayDeque<>()).add(i);
@@ -180,42 +161,40 @@ final class JsonDiff {
     }
 
     /** A text equal for values the diff finds equal: keys sorted, numbers by value, ignored paths left out. */
-    private String canonical(JsonNode node, FieldPath path) {
+    private String canonical(JsonValue node, FieldPath path) {
         StringBuilder text = new StringBuilder();
         canonical(node, path, text);
         return text.toString();
     }
 
-    private void canonical(JsonNode node, FieldPath path, StringBuilder text) {
-        if (node.isObject()) {
-            Map<String, JsonNode> sorted = new TreeMap<>();
-            for (Map.Entry<String, JsonNode> field : node.properties()) {
-                sorted.put(field.getKey(), field.getValue());
-            }
+    private void canonical(JsonValue node, FieldPath path, StringBuilder text) {
+        if (node instanceof JsonValue.Obj object) {
+            Map<String, JsonValue> sorted = new TreeMap<>(object.fields());
             text.append('{');
-            for (Map.Entry<String, JsonNode> field : sorted.entrySet()) {
+            for (Map.Entry<String, JsonValue> field : sorted.entrySet()) {
                 FieldPath child = path.key(field.getKey());
                 if (!PathPattern.anyMatches(ignored, child)) {
-                    text.append(MAPPER.getNodeFactory().textNode(field.getKey())).append(':');
+                    JsonValue.quote(field.getKey(), text).append(':');
                     canonical(field.getValue(), child, text);
                     text.append(',');
                 }
             }
             text.append('}');
-        } else if (node.isArray()) {
-            List<String> elements = new ArrayList<>(node.size());
-            for (int i = 0; i < node.size(); i++) {
+        } else if (node instanceof JsonValue.Arr array) {
+            List<JsonValue> values = array.elements();
+            List<String> elements = new ArrayList<>(values.size());
+            for (int i = 0; i < values.size(); i++) {
                 FieldPath child = path.index(i);
                 if (!PathPattern.anyMatches(ignored, child)) {
-                    elements.add(canonical(node.get(i), child));
+                    elements.add(canonical(values.get(i), child));
                 }
             }
             if (PathPattern.anyMatches(unordered, path)) {
                 elements.sort(null);
             }
             text.append('[').append(String.join(",", elements)).append(']');
-        } else if (node.isNumber()) {
-            text.append(node.decimalValue().stripTrailingZeros());
+        } else if (node instanceof JsonValue.Num number) {
+            text.append(number.value().stripTrailingZeros());
         } else {
             text.append(node);
         }

@@ -16,9 +16,6 @@ import java.util.Map;
  */
 final class ResponseDiff {
 
-    /** Whether Jackson is on the class path, so that JSON bodies are diffed field by field. */
-    static final boolean JSON_DIFF = jacksonPresent();
-
     /**
      * What a diff found.
      *
@@ -32,15 +29,6 @@ final class ResponseDiff {
 
     ResponseDiff(CompareOptions options) {
         this.options = options;
-    }
-
-    private static boolean jacksonPresent() {
-        try {
-            Class.forName("com.fasterxml.jackson.databind.ObjectMapper", false, ResponseDiff.class.getClassLoader());
-            return true;
-        } catch (ClassNotFoundException | LinkageError e) {
-            return false;
-        }
     }
 
     /**
@@ -96,7 +84,7 @@ final class ResponseDiff {
         boolean json = Bodies.isJson(primaryType) || Bodies.isJson(shadowType)
                 || (primaryType == null && shadowType == null
                         && Bodies.looksLikeJson(p.bytes(), p.length()) && Bodies.looksLikeJson(s.bytes(), s.length()));
-        if (json && JSON_DIFF && JsonDiff.diff(p.bytes(), p.length(), s.bytes(), s.length(), options, out)) {
+        if (json && JsonReading.AVAILABLE.byField() && JsonDiff.diff(p.bytes(), p.length(), s.bytes(), s.length(), options, out)) {
             return null;
         }
         int at = Bodies.firstDifference(p.bytes(), p.length(), s.bytes(), s.length());

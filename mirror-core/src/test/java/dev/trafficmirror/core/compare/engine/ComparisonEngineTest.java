@@ -17,6 +17,7 @@ import dev.trafficmirror.core.compare.ComparisonResult;
 import dev.trafficmirror.core.compare.ComparisonSummary;
 import dev.trafficmirror.core.compare.Difference;
 import dev.trafficmirror.core.compare.Difference.Kind;
+import dev.trafficmirror.core.compare.JsonComparison;
 import dev.trafficmirror.core.integration.PrimaryResponse;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -26,6 +27,11 @@ import java.util.List;
 import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.Test;
 
+/**
+ * The comparison suite. Surefire runs it three times (see the POM): with both Jacksons on the class
+ * path, with Jackson 3 only and with Jackson 2 only; each run says which are there, the one that
+ * must read first ({@code jacksons}), and every other expectation holds whichever it is.
+ */
 class ComparisonEngineTest {
 
     private static final MirrorTarget V2 = MirrorTarget.of("v2", "http://reviews-v2").compare(true);
@@ -46,6 +52,31 @@ class ComparisonEngineTest {
     private double counted(String target, ComparisonResult result) {
         Counter counter = registry.find("mirror.compare").tag("target", target).tag("result", result.tag()).counter();
         return counter == null ? -1 : counter.count();
+    }
+
+    /** The Jacksons of this run ({@code jacksons}) are those on the class path, and the first of them reads. */
+    @Test
+    void shouldReadJsonWithTheJacksonOfThisRun() {
+        String property = System.getProperty("jacksons");
+        List<String> jacksons = property == null ? jacksonsPresent() : List.of(property.split(","));
+
+        assertThat(jacksonsPresent()).isEqualTo(jacksons);
+        assertThat(engine.summary().json()).isEqualTo(JsonComparison.valueOf("JACKSON_" + jacksons.get(0)));
+    }
+
+    /** "3" and "2", in that order, for the Jacksons on the class path. */
+    private static List<String> jacksonsPresent() {
+        List<String> present = new ArrayList<>();
+        for (String[] jackson : new String[][] {{"3", "tools.jackson.core.json.JsonFactory"},
+                {"2", "com.fasterxml.jackson.core.JsonFactory"}}) {
+            try {
+                Class.forName(jackson[1]);
+                present.add(jackson[0]);
+            } catch (ClassNotFoundException e) {
+                // not in this run
+            }
+        }
+        return present;
     }
 
     @Test
@@ -127,6 +158,51 @@ class ComparisonEngineTest {
                 .isEqualTo(ComparisonResult.MATCH);
         assertThat(compare(primaryJson("{\"a\":1}"), shadowJson("{\"a\":\"1\"}")).differences())
                 .containsExactly(new Difference("$.a", Kind.CHANGED, "1", "\"1\""));
+    }
+
+    @Test
+    void shouldShowNumbersAsWrittenAndCompareThemByValue() {
+        assertThat(compare(primaryJson("{\"n\":1e3,\"m\":-0,\"big\":123456789012345678901234567890}"),
+                shadowJson("{\"n\":1000.0,\"m\":0,\"big\":123456789012345678901234567890.00}")).result())
+                .isEqualTo(ComparisonResult.MATCH);
+        assertThat(compare(primaryJson("{\"n\":1E+3}"), shadowJson("{\"n\":1.001e3}")).differences())
+                .containsExactly(new Difference("$.n", Kind.CHANGED, "1E+3", "1.001e3"));
+    }
+
+    @Test
+    void shouldShowStringsObjectsAndArraysAsCompactJson() {
+        Comparison comparison = compare(primaryJson("{\"s\":\"a \\\"quoted\\\" \\\\ line\\nnext\\u0001 caf\u00e9\", \"o\": {\"k\": [1, true, null]}}"),
+                shadowJson("{\"s\":\"\"}"));
+
+        assertThat(comparison.differences()).containsExactly(
+                new Difference("$.s", Kind.CHANGED, "\"a \\\"quoted\\\" \\\\ line\\nnext\\u0001 caf\u00e9\"", "\"\""),
+                new Difference("$.o", Kind.REMOVED, "{\"k\":[1,true,null]}", null));
+    }
+
+    @Test
+    void shouldTakeTheLastOfTwoEqualKeysAsJacksonsTreesDo() {
+        assertThat(compare(primaryJson("{\"a\":1,\"a\":2}"), shadowJson("{\"a\":2}")).result())
+                .isEqualTo(ComparisonResult.MATCH);
+    }
+
+    @Test
+    void shouldCompareAsBytesWhatIsNotOneJsonDocument() {
+        for (String notOne : List.of("{\"a\":1} {\"a\":1}", "{\"a\":1", "", "{'a':1}", "[1,]", "NaN")) {
+            Comparison comparison = compare(primaryJson(notOne), shadowJson(notOne + " "));
+
+            assertThat(comparison.differences()).as(notOne).extracting(Difference::path).containsExactly("body");
+        }
+    }
+
+    @Test
+    void shouldCompareDocumentsNestedUpTo500LevelsFieldByFieldWithEitherJackson() {
+        String deepest = "[".repeat(500) + "1" + "]".repeat(500);
+
+        assertThat(compare(primaryJson(deepest), shadowJson(deepest.replace('1', '2'))).differences()).singleElement()
+                .satisfies(difference -> assertThat(difference.path()).isEqualTo("$" + "[0]".repeat(500)));
+        String deeper = "[" + deepest + "]";
+        assertThat(compare(primaryJson(deeper), shadowJson(deeper.replace('1', '2'))).differences())
+                .extracting(Difference::path).containsExactly("body");
     }
 
     @Test
