@@ -17,4 +17,8 @@ module dev.trafficmirror.core {
     exports dev.trafficmirror.core;
     exports dev.trafficmirror.core.compare;
     exports dev.trafficmirror.core.integration;
+    exports dev.trafficmirror.core.record;
+
+    // Recorders of other schemes than file: (mirror-kafka's kafka:).
+    uses dev.trafficmirror.core.record.RecorderProvider;
 }

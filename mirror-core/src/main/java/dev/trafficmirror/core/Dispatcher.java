@@ -80,7 +80,7 @@ final class Dispatcher implements MirrorIntegration {
     void submit(MirrorRequest request, int primaryStatus, PrimaryResponse primary) {
         PendingMirror pending = begin(request);
         if (pending != null) {
-            if (primary != null) {
+            if (primary != null && pending.wantsPrimaryResponse()) {
                 pending.comparePrimary(() -> primary);
             }
             if (pending.needsBody() && request.bodyLength() > maxBodySize) {
@@ -222,11 +222,12 @@ final class Dispatcher implements MirrorIntegration {
      * round is told of every copy that never reaches its shadow, so that no candidate waits for a
      * control that was refused.
      *
+     * @param primary the primary's captured answer, for comparing and recording targets; {@code null} when none
      * @param reservedBody room already reserved in the byte budget for this request's body while
      *     it was read; taken over: kept for the copies, or given back
      */
     void dispatch(MirrorRequest head, byte[] body, List<TargetRoute> chosen, String id, int primaryStatus,
-            ComparisonRound round, long reservedBody) {
+            ComparisonRound round, PrimaryResponse primary, long reservedBody) {
         if (closed) {
             inFlight.release(reservedBody);
             chosen.forEach(route -> refuse(route, Reason.SHUTDOWN, round, false));
@@ -235,12 +236,14 @@ final class Dispatcher implements MirrorIntegration {
         // A paused or full target refuses before its copy is built: a dead shadow costs a check.
         List<TargetRoute> admitted = new ArrayList<>(chosen.size());
         boolean bodyNeeded = false;
+        boolean recorded = false;
         for (TargetRoute route : chosen) {
             if (!route.takesStatus(primaryStatus)) {
                 refuse(route, Reason.PRIMARY_STATUS, round, false);
             } else if (route.lane().admit()) {
                 admitted.add(route);
                 bodyNeeded |= route.needsBody();
+                recorded |= route.target().records();
             } else {
                 route.lane().unanswered(round);
             }
@@ -251,7 +254,8 @@ final class Dispatcher implements MirrorIntegration {
         }
         // The primary's captured answer lives as long as the body: both count against the budget,
         // where the body's room, reserved while it was read, is already.
-        long bytes = (bodyNeeded ? body.length : 0) + (round == null ? 0 : round.primaryBytes());
+        long bytes = (bodyNeeded ? body.length : 0)
+                + (primary != null && (round != null || recorded) ? primary.bodyLength() : 0);
         if (!inFlight.tryReplace(reservedBody, bytes)) {
             admitted.forEach(route -> refuse(route, Reason.MEMORY_BUDGET, round, true));
             return;
@@ -267,7 +271,7 @@ final class Dispatcher implements MirrorIntegration {
                 shared.done();
                 continue;
             }
-            route.lane().dispatch(copy, shared, round);
+            route.lane().dispatch(copy, shared, round, primary);
         }
     }
 
@@ -360,7 +364,7 @@ final class Dispatcher implements MirrorIntegration {
         if (sink != null) {
             sink.close();
         }
-        lanes.forEach(TargetLane::close);
+        lanes.forEach(lane -> lane.close(timeout));
         if (compareExecutor != null) {
             compareExecutor.close();
         }
