@@ -10,12 +10,14 @@ import java.util.function.LongSupplier;
  */
 final class Progress {
 
-    private static final Progress NONE = new Progress(null);
+    private static final Progress NONE = new Progress(null, null);
 
     private final Thread thread;
+    private final PrintStream err;
 
-    private Progress(Thread thread) {
+    private Progress(Thread thread, PrintStream err) {
         this.thread = thread;
+        this.err = err;
     }
 
     /**
@@ -39,7 +41,7 @@ final class Progress {
         }, "mirror-replay-progress");
         thread.setDaemon(true);
         thread.start();
-        return new Progress(thread);
+        return new Progress(thread, err);
     }
 
     /** One progress line: {@code sent 1200 of 5000 (24.0%), 98.2/s, about 39 s left}. */
@@ -68,7 +70,8 @@ final class Progress {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
-            System.err.print("\r" + " ".repeat(80) + "\r");
+            err.print("\r" + " ".repeat(100) + "\r");
+            err.flush();
         }
     }
 }

@@ -180,8 +180,6 @@ final class Replayer {
                 while (!stop && (line = reader.next()) != null) {
                     if (passes == 1) {
                         count(line);
-                    } else if (line.unreadable()) {
-                        continue;
                     }
                     if (line.unreadable()) {
                         continue;
