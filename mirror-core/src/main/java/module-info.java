@@ -15,8 +15,13 @@ module dev.trafficmirror.core {
     // Field-by-field JSON comparison when a Jackson is there (3 first, else 2); whole bodies otherwise.
     requires static tools.jackson.core;
     requires static com.fasterxml.jackson.core;
+    requires static com.fasterxml.jackson.databind;
 
     exports dev.trafficmirror.core;
     exports dev.trafficmirror.core.compare;
     exports dev.trafficmirror.core.integration;
+    exports dev.trafficmirror.core.record;
+
+    // Recorders of other schemes than file: (mirror-kafka's kafka:).
+    uses dev.trafficmirror.core.record.RecorderProvider;
 }

@@ -48,11 +48,6 @@ final class ComparisonRound {
         this.awaitsControl = awaitsControl;
     }
 
-    /** The bytes the primary's captured answer holds while the copies are in flight. */
-    long primaryBytes() {
-        return primary == null ? 0 : primary.bodyLength();
-    }
-
     /**
      * A target's copy is settled: answered ({@code response} not null) or not (failed, dropped).
      * Never throws and never compares on the calling thread.

@@ -72,6 +72,16 @@ final class DecidedRequest implements PendingMirror {
     }
 
     @Override
+    public boolean wantsPrimaryResponse() {
+        for (TargetRoute route : routes) {
+            if (route.target().compares() || route.target().records()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    @Override
     public int responseCaptureLimit() {
         return dispatcher.responseCaptureLimit();
     }
@@ -129,9 +139,11 @@ final class DecidedRequest implements PendingMirror {
         if (reserved < 0) {
             return;
         }
-        ComparisonRound round = compares() ? dispatcher.comparisonRound(head, id, capturedPrimary(), routes) : null;
+        PrimaryResponse captured = wantsPrimaryResponse() ? capturedPrimary() : null;
+        ComparisonRound round = compares() ? dispatcher.comparisonRound(head, id, captured, routes) : null;
         dispatcher.dispatch(head, body == null ? NO_BODY : body, round == null ? routes : controlFirst(), id,
-                primaryStatus >= 100 && primaryStatus <= 999 ? primaryStatus : Dispatcher.UNKNOWN_STATUS, round, reserved);
+                primaryStatus >= 100 && primaryStatus <= 999 ? primaryStatus : Dispatcher.UNKNOWN_STATUS, round,
+                captured, reserved);
     }
 
     private PrimaryResponse capturedPrimary() {

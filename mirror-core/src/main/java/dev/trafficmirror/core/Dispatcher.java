@@ -6,6 +6,7 @@ import dev.trafficmirror.core.http.WireSyntax;
 import dev.trafficmirror.core.integration.MirrorIntegration;
 import dev.trafficmirror.core.integration.PendingMirror;
 import dev.trafficmirror.core.integration.PrimaryResponse;
+import dev.trafficmirror.core.record.RecordedExchange;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Tags;
 import java.time.Duration;
@@ -78,9 +79,12 @@ final class Dispatcher implements MirrorIntegration {
 
     /** A complete request, decided and dispatched at once; never throws. */
     void submit(MirrorRequest request, int primaryStatus, PrimaryResponse primary) {
-        PendingMirror pending = begin(request);
+        submit(begin(request), request, primaryStatus, primary);
+    }
+
+    private void submit(PendingMirror pending, MirrorRequest request, int primaryStatus, PrimaryResponse primary) {
         if (pending != null) {
-            if (primary != null) {
+            if (primary != null && pending.wantsPrimaryResponse()) {
                 pending.comparePrimary(() -> primary);
             }
             if (pending.needsBody() && request.bodyLength() > maxBodySize) {
@@ -97,6 +101,36 @@ final class Dispatcher implements MirrorIntegration {
     }
 
     @Override
+    public void replay(RecordedExchange exchange) {
+        MirrorRequest request;
+        try {
+            // The recorded copy's own X-Mirror-Id is its id, not a loop: the copies get it again.
+            List<java.util.Map.Entry<String, String>> headers = new ArrayList<>(exchange.request().headers());
+            headers.removeIf(header -> header.getKey().equalsIgnoreCase(Mirror.MIRROR_ID_HEADER));
+            request = exchange.request().withHeaders(headers);
+        } catch (RuntimeException e) {
+            log.warn("Mirror could not replay {}", exchange, e);
+            countAll(Reason.ERROR);
+            return;
+        }
+        PrimaryResponse primary = exchange.response().orElse(null);
+        PendingMirror pending;
+        try {
+            Reason refused = refusedBeforeLooking(request::header);
+            if (refused != null) {
+                countAll(refused);
+                return;
+            }
+            pending = decide(request, ALL_UNDECIDED, exchange.id().isEmpty() ? null : exchange.id());
+        } catch (RuntimeException | LinkageError e) {
+            log.warn("Mirror could not consider {}", request, e);
+            countAll(Reason.ERROR);
+            return;
+        }
+        submit(pending, request, primary == null ? UNKNOWN_STATUS : primary.status(), primary);
+    }
+
+    @Override
     public PendingMirror begin(MirrorRequest head) {
         try {
             Reason refused = refusedBeforeLooking(head::header);
@@ -104,7 +138,7 @@ final class Dispatcher implements MirrorIntegration {
                 countAll(refused);
                 return null;
             }
-            return decide(head, ALL_UNDECIDED);
+            return decide(head, ALL_UNDECIDED, null);
         } catch (RuntimeException | LinkageError e) {
             log.warn("Mirror could not consider {}", head, e);
             countAll(Reason.ERROR);
@@ -141,7 +175,7 @@ final class Dispatcher implements MirrorIntegration {
                 countAll(Reason.SAMPLED_OUT);
                 return null;
             }
-            return decide(head.get(), sampledIn);
+            return decide(head.get(), sampledIn, null);
         } catch (RuntimeException | LinkageError e) {
             log.warn("Mirror could not consider a request", e);
             countAll(Reason.ERROR);
@@ -160,8 +194,10 @@ final class Dispatcher implements MirrorIntegration {
     /**
      * The rest of {@link #begin}: whether the request can be reproduced, the conditions, and each
      * target's sampling, unless already sampled (bit {@code i} of {@code sampledIn} for target {@code i}).
+     *
+     * @param id the copies' {@code X-Mirror-Id}, or {@code null} to choose one from the request
      */
-    private PendingMirror decide(MirrorRequest head, long sampledIn) {
+    private PendingMirror decide(MirrorRequest head, long sampledIn, String id) {
         MirrorRequest wire = onTheWire(head);
         if (wire == null) {
             countAll(Reason.INVALID_REQUEST);
@@ -191,7 +227,8 @@ final class Dispatcher implements MirrorIntegration {
                 route.count(refusal);
             }
         }
-        return chosen == null ? null : new DecidedRequest(this, wire, chosen, MirrorIds.of(wire));
+        return chosen == null ? null : new DecidedRequest(this, wire, chosen,
+                id != null && MirrorIds.isSafeToken(id) ? id : MirrorIds.of(wire));
     }
 
     /**
@@ -222,11 +259,12 @@ final class Dispatcher implements MirrorIntegration {
      * round is told of every copy that never reaches its shadow, so that no candidate waits for a
      * control that was refused.
      *
+     * @param primary the primary's captured answer, for comparing and recording targets; {@code null} when none
      * @param reservedBody room already reserved in the byte budget for this request's body while
      *     it was read; taken over: kept for the copies, or given back
      */
     void dispatch(MirrorRequest head, byte[] body, List<TargetRoute> chosen, String id, int primaryStatus,
-            ComparisonRound round, long reservedBody) {
+            ComparisonRound round, PrimaryResponse primary, long reservedBody) {
         if (closed) {
             inFlight.release(reservedBody);
             chosen.forEach(route -> refuse(route, Reason.SHUTDOWN, round, false));
@@ -235,12 +273,14 @@ final class Dispatcher implements MirrorIntegration {
         // A paused or full target refuses before its copy is built: a dead shadow costs a check.
         List<TargetRoute> admitted = new ArrayList<>(chosen.size());
         boolean bodyNeeded = false;
+        boolean recorded = false;
         for (TargetRoute route : chosen) {
             if (!route.takesStatus(primaryStatus)) {
                 refuse(route, Reason.PRIMARY_STATUS, round, false);
             } else if (route.lane().admit()) {
                 admitted.add(route);
                 bodyNeeded |= route.needsBody();
+                recorded |= route.target().records();
             } else {
                 route.lane().unanswered(round);
             }
@@ -251,7 +291,8 @@ final class Dispatcher implements MirrorIntegration {
         }
         // The primary's captured answer lives as long as the body: both count against the budget,
         // where the body's room, reserved while it was read, is already.
-        long bytes = (bodyNeeded ? body.length : 0) + (round == null ? 0 : round.primaryBytes());
+        long bytes = (bodyNeeded ? body.length : 0)
+                + (primary != null && (round != null || recorded) ? primary.bodyLength() : 0);
         if (!inFlight.tryReplace(reservedBody, bytes)) {
             admitted.forEach(route -> refuse(route, Reason.MEMORY_BUDGET, round, true));
             return;
@@ -267,7 +308,7 @@ final class Dispatcher implements MirrorIntegration {
                 shared.done();
                 continue;
             }
-            route.lane().dispatch(copy, shared, round);
+            route.lane().dispatch(copy, shared, round, primary);
         }
     }
 
@@ -360,7 +401,7 @@ final class Dispatcher implements MirrorIntegration {
         if (sink != null) {
             sink.close();
         }
-        lanes.forEach(TargetLane::close);
+        lanes.forEach(lane -> lane.close(timeout));
         if (compareExecutor != null) {
             compareExecutor.close();
         }

@@ -34,7 +34,8 @@ final class FailureLog {
         this.out = out;
         this.nextReportAt = new AtomicLong(nanoClock.getAsLong());
         for (Reason reason : Reason.values()) {
-            if (reason.outcome() == Outcome.FAILED || reason == Reason.INVALID_REQUEST) {
+            if (reason.outcome() == Outcome.FAILED || reason == Reason.INVALID_REQUEST || reason == Reason.DISK_FULL
+                    || reason == Reason.BUFFER_FULL || reason == Reason.BROKER_UNAVAILABLE) {
                 unreported.put(reason, new LongAdder());
             }
         }

@@ -6,14 +6,17 @@ import dev.trafficmirror.core.compare.JsonComparison;
 import dev.trafficmirror.core.compare.engine.ComparisonEngine;
 import dev.trafficmirror.core.http.ShadowIo;
 import dev.trafficmirror.core.integration.MirrorIntegration;
+import dev.trafficmirror.core.record.Recorder;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Metrics;
 import io.micrometer.observation.ObservationRegistry;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.function.Predicate;
@@ -80,16 +83,27 @@ public final class Mirror implements AutoCloseable {
         this.trace = builder.trace;
         this.drainTimeout = builder.drainTimeout;
         InFlight inFlight = new InFlight(builder.maxBufferedBytes);
-        // Every copy goes out on the I/O thread, unless the application sends copies itself.
+        // Every copy goes out on the I/O thread, unless the application sends copies itself; records
+        // go to their targets' recorders.
         MirrorSink sink = builder.sink;
-        ShadowIo io = sink != null ? null : new ShadowIo(builder.connectTimeout, builder.timeout, builder.responseCaptureLimit);
+        boolean sends = builder.targets.stream().anyMatch(target -> !target.records());
+        ShadowIo io = sink != null || !sends ? null
+                : new ShadowIo(builder.connectTimeout, builder.timeout, builder.responseCaptureLimit);
+        Map<MirrorTarget, Recorder> recorders = openRecorders(builder.targets, builder.drainTimeout);
         MirrorMeters meters = new MirrorMeters(builder.meterRegistry, builder.name);
         CopyObservations observations = CopyObservations.of(builder.observationRegistry, builder.name, builder.trace);
         List<TargetRoute> routes = new ArrayList<>();
         for (MirrorTarget target : builder.targets) {
-            ShadowIo.Pool pool = io == null ? null : io.pool(target, builder.maxConcurrent, builder.queueCapacity);
-            TargetLane lane = new TargetLane(target, builder.maxConcurrent, builder.queueCapacity, sink, pool,
-                    inFlight, new TargetMeters(meters, target.name()), builder.breaker, observations);
+            TargetMeters targetMeters = new TargetMeters(meters, target.name());
+            TargetLane lane;
+            if (target.records()) {
+                lane = new TargetLane(target, builder.queueCapacity, recorders.get(target), Redaction.none(), inFlight,
+                        targetMeters, builder.breaker);
+            } else {
+                ShadowIo.Pool pool = io == null ? null : io.pool(target, builder.maxConcurrent, builder.queueCapacity);
+                lane = new TargetLane(target, builder.maxConcurrent, builder.queueCapacity, sink, pool, inFlight,
+                        targetMeters, builder.breaker, observations);
+            }
             Sampling sampling = target.sampling().orElseGet(() -> Objects.requireNonNull(builder.sampling.get(), "sampling"));
             routes.add(new TargetRoute(target, lane, sampling, target.percentage().orElse(builder.percentage),
                     builder.headers, builder.trace));
@@ -116,6 +130,25 @@ public final class Mirror implements AutoCloseable {
     }
 
     /**
+     * Opens every recording target's recorder (a file, a producer); if one cannot be opened, closes
+     * those already open and fails the build.
+     */
+    private static Map<MirrorTarget, Recorder> openRecorders(List<MirrorTarget> targets, Duration closeTimeout) {
+        Map<MirrorTarget, Recorder> recorders = new IdentityHashMap<>();
+        try {
+            for (MirrorTarget target : targets) {
+                if (target.records()) {
+                    recorders.put(target, Recorders.open(target));
+                }
+            }
+        } catch (RuntimeException e) {
+            recorders.values().forEach(recorder -> recorder.close(closeTimeout));
+            throw e;
+        }
+        return recorders;
+    }
+
+    /**
      * What the mirror does, in one line, as logged once it is built: its targets with their URLs and
      * percentages, which compare, the body cap and the trace setting.
      */
@@ -127,7 +160,8 @@ public final class Mirror implements AutoCloseable {
             MirrorTarget target = routes.get(i).target();
             text.append(i == 0 ? "" : ", ").append(target.name()).append('=').append(target.url()).append(" at ")
                     .append(routes.get(i).percentage()).append('%')
-                    .append(target.isControl() ? " (control)" : target.compares() ? " (compared)" : "");
+                    .append(target.isControl() ? " (control)" : target.compares() ? " (compared)"
+                            : target.records() ? " (recorded)" : "");
         }
         return text.append("; request bodies up to ").append(maxBodySize).append(" bytes; trace context ")
                 .append(trace.name().toLowerCase(Locale.ROOT)).toString();

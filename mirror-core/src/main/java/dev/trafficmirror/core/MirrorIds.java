@@ -61,7 +61,7 @@ final class MirrorIds {
     }
 
     /** Visible ASCII only, bounded: an id is echoed into logs and headers, so nothing else passes. */
-    private static boolean isSafeToken(String value) {
+    static boolean isSafeToken(String value) {
         if (value == null || value.isEmpty() || value.length() > MAX_LENGTH) {
             return false;
         }

@@ -1,6 +1,8 @@
 package dev.trafficmirror.core;
 
 import dev.trafficmirror.core.http.TargetAddress;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalDouble;
@@ -31,11 +33,22 @@ import javax.net.ssl.SSLContext;
  * IPv6 address in brackets), an optional port and an optional base path: with {@code http://reviews-v2:9080/v2}, a request to {@code /reviews/1} is mirrored to
  * {@code http://reviews-v2:9080/v2/reviews/1}. Nothing in a request can change the scheme, host or
  * port a copy goes to, nor lead it out of the base path.
+ *
+ * <p>A <b>recording target</b> writes each exchange it takes, rather than sending a copy: to a file,
+ * {@code file:/var/log/traffic.jsonl} (one record per line, rotated by size: {@link #fileRotation}),
+ * or, with mirror-kafka on the class path, to a Kafka topic, {@code kafka://broker:9092/traffic}. Its
+ * record holds the request as its copy would go out (header rules applied) and the primary's answer,
+ * {@link Redaction redacted} ({@link #redaction}); see {@code dev.trafficmirror.core.record}. It takes
+ * its share of requests like any target (percentage, sampling, conditions, bounds, breaker, meters),
+ * has no answer to compare, and is named after its file or topic.
  */
 public final class MirrorTarget {
 
     /** Percentages are kept as parts per million of requests. */
     static final long ONE_MILLION = 1_000_000L;
+    /** A {@code file:} target's default rotation: past 100 MiB, keeping 10 files. */
+    static final long DEFAULT_MAX_FILE_BYTES = 100L << 20;
+    static final int DEFAULT_MAX_FILES = 10;
 
     private final String name;
     private final String url;
@@ -48,6 +61,11 @@ public final class MirrorTarget {
     private final boolean compare;
     private final boolean control;
     private final Supplier<TargetTls> tls;
+    private final boolean records;
+    private final Redaction redaction;
+    private final long maxFileBytes;
+    private final int maxFiles;
+    private final Map<String, String> recorderProperties;
 
     private MirrorTarget(Builder builder) {
         this.name = builder.name;
@@ -61,15 +79,27 @@ public final class MirrorTarget {
         this.control = builder.control;
         this.compare = builder.compare || builder.control;
         this.tls = builder.tls;
+        this.records = builder.records;
+        this.redaction = builder.redaction;
+        this.maxFileBytes = builder.maxFileBytes;
+        this.maxFiles = builder.maxFiles;
+        this.recorderProperties = Map.copyOf(builder.recorderProperties);
     }
 
     /**
-     * A target named after its URL's host and port.
+     * A target named after its URL's host and port (a recording target: after its file or topic).
      *
      * @throws IllegalArgumentException if the URL is not an absolute http(s) URL with a host
      */
     public static MirrorTarget of(String url) {
-        return new Builder(TargetAddress.of(url).authority(), url).build();
+        String name = Recorders.records(url) ? checkRecording(url) : TargetAddress.of(url).authority();
+        return new Builder(name, url).build();
+    }
+
+    /** The default name of a recording target, once its URL is checked. */
+    private static String checkRecording(String url) {
+        Recorders.check(url, Map.of());
+        return Recorders.defaultName(url);
     }
 
     /**
@@ -77,12 +107,17 @@ public final class MirrorTarget {
      *
      * @param name a short, stable name used as the {@code target} metric tag
      * @throws IllegalArgumentException if the name is blank or the URL is not an absolute http(s) URL
+     *     nor a recording target's ({@code file:}, or {@code kafka://} with mirror-kafka on the class path)
      */
     public static MirrorTarget of(String name, String url) {
         if (name == null || name.isBlank()) {
             throw new IllegalArgumentException("target name must not be blank");
         }
-        TargetAddress.of(url);
+        if (Recorders.records(url)) {
+            Recorders.check(url, Map.of());
+        } else {
+            TargetAddress.of(url);
+        }
         return new Builder(name, url).build();
     }
 
@@ -182,6 +217,63 @@ public final class MirrorTarget {
         return newBuilder().tls(tls).build();
     }
 
+    /**
+     * This recording target with a redaction of its own, replacing the mirror's:
+     * what it masks before a record leaves the process.
+     *
+     * @throws IllegalArgumentException if the target does not record
+     */
+    public MirrorTarget redaction(Redaction masked) {
+        return newBuilder().redaction(masked).build();
+    }
+
+    /**
+     * This {@code file:} target with its own rotation: once the file would grow past
+     * {@code maxFileBytes} it is renamed (with the time in its name) and a new one begun, and only the
+     * {@code maxFiles} newest renamed files are kept. Default: 100 MiB, 10 files.
+     *
+     * @throws IllegalArgumentException if the target is not a {@code file:} target, or a bound is below 1
+     */
+    public MirrorTarget fileRotation(long maxFileBytes, int maxFiles) {
+        return newBuilder().fileRotation(maxFileBytes, maxFiles).build();
+    }
+
+    /**
+     * This recording target with properties for its recorder, e.g. for {@code kafka://} the Kafka
+     * producer's ({@code compression.type}, {@code security.protocol}, {@code sasl.jaas.config}): see
+     * the module that records to its scheme.
+     *
+     * @throws IllegalArgumentException if the target does not record, or its recorder refuses a property
+     */
+    public MirrorTarget recorderProperties(Map<String, String> properties) {
+        return newBuilder().recorderProperties(properties).build();
+    }
+
+    /** Whether this target records exchanges ({@code file:}, {@code kafka://}) rather than sending copies. */
+    public boolean records() {
+        return records;
+    }
+
+    /** The recording target's own redaction, if it has one. */
+    public Optional<Redaction> redaction() {
+        return Optional.ofNullable(redaction);
+    }
+
+    /** For a {@code file:} target: the size past which the file is rotated. */
+    public long maxFileBytes() {
+        return maxFileBytes;
+    }
+
+    /** For a {@code file:} target: how many rotated files are kept besides the current one. */
+    public int maxFiles() {
+        return maxFiles;
+    }
+
+    /** The recording target's recorder properties; empty for none. */
+    public Map<String, String> recorderProperties() {
+        return recorderProperties;
+    }
+
     /** The target's own TLS settings, as each new connection asks for them; empty for the JVM's defaults. */
     public Optional<Supplier<TargetTls>> tls() {
         return Optional.ofNullable(tls);
@@ -270,10 +362,17 @@ public final class MirrorTarget {
         private boolean compare;
         private boolean control;
         private Supplier<TargetTls> tls;
+        private final boolean records;
+        private Redaction redaction;
+        private long maxFileBytes = DEFAULT_MAX_FILE_BYTES;
+        private int maxFiles = DEFAULT_MAX_FILES;
+        private boolean rotationSet;
+        private Map<String, String> recorderProperties = Map.of();
 
         private Builder(String name, String url) {
             this.name = name;
-            this.url = stripTrailingSlash(url);
+            this.records = Recorders.records(url);
+            this.url = records ? url : stripTrailingSlash(url);
         }
 
         private Builder(MirrorTarget target) {
@@ -288,6 +387,36 @@ public final class MirrorTarget {
             this.compare = target.compare;
             this.control = target.control;
             this.tls = target.tls;
+            this.records = target.records;
+            this.redaction = target.redaction;
+            this.maxFileBytes = target.maxFileBytes;
+            this.maxFiles = target.maxFiles;
+            this.rotationSet = target.maxFileBytes != DEFAULT_MAX_FILE_BYTES || target.maxFiles != DEFAULT_MAX_FILES;
+            this.recorderProperties = target.recorderProperties;
+        }
+
+        /** See {@link MirrorTarget#redaction(Redaction)}. */
+        public Builder redaction(Redaction masked) {
+            this.redaction = Objects.requireNonNull(masked, "redaction");
+            return this;
+        }
+
+        /** See {@link MirrorTarget#fileRotation(long, int)}. */
+        public Builder fileRotation(long maxFileBytes, int maxFiles) {
+            if (maxFileBytes < 1 || maxFiles < 1) {
+                throw new IllegalArgumentException("file rotation of target '" + name + "' needs a size and a number"
+                        + " of files of at least 1, was " + maxFileBytes + " bytes and " + maxFiles + " files");
+            }
+            this.maxFileBytes = maxFileBytes;
+            this.maxFiles = maxFiles;
+            this.rotationSet = true;
+            return this;
+        }
+
+        /** See {@link MirrorTarget#recorderProperties(Map)}. */
+        public Builder recorderProperties(Map<String, String> properties) {
+            this.recorderProperties = new LinkedHashMap<>(Objects.requireNonNull(properties, "recorderProperties"));
+            return this;
         }
 
         /** See {@link MirrorTarget#percentage(double)}. */
@@ -352,11 +481,30 @@ public final class MirrorTarget {
          *     not be used
          */
         public MirrorTarget build() {
-            if (tls != null && !TargetAddress.of(url).tls()) {
+            if (records) {
+                checkRecording();
+            } else if (redaction != null || rotationSet || !recorderProperties.isEmpty()) {
+                throw new IllegalArgumentException("target '" + name + "' is " + url + ": it sends copies and records"
+                        + " nothing, so its " + (redaction != null ? "redaction" : rotationSet ? "file rotation"
+                        : "recorder properties") + " would not be used");
+            }
+            if (tls != null && (records || !TargetAddress.of(url).tls())) {
                 throw new IllegalArgumentException("target '" + name + "' is " + url + ", not https: its TLS settings"
                         + " would not be used");
             }
             return new MirrorTarget(this);
+        }
+
+        private void checkRecording() {
+            if (compare || control) {
+                throw new IllegalArgumentException("target '" + name + "' records to " + url + ": it has no answers to"
+                        + " compare, so it cannot be " + (control ? "the control" : "compared"));
+            }
+            if (rotationSet && !url.regionMatches(true, 0, "file:", 0, 5)) {
+                throw new IllegalArgumentException("target '" + name + "' records to " + url + ", not to a file: its"
+                        + " file rotation would not be used");
+            }
+            Recorders.check(url, recorderProperties);
         }
     }
 
@@ -367,19 +515,21 @@ public final class MirrorTarget {
                 && Objects.equals(condition, other.condition) && Objects.equals(primaryStatus, other.primaryStatus)
                 && Objects.equals(headers, other.headers) && headersOnly == other.headersOnly
                 && compare == other.compare && control == other.control
-                && Objects.equals(tls, other.tls);
+                && Objects.equals(tls, other.tls) && Objects.equals(redaction, other.redaction)
+                && maxFileBytes == other.maxFileBytes && maxFiles == other.maxFiles
+                && recorderProperties.equals(other.recorderProperties);
     }
 
     @Override
     public int hashCode() {
         return Objects.hash(name, url, percentage, sampling, condition, primaryStatus, headers, headersOnly, compare,
-                control, tls);
+                control, tls, redaction, maxFileBytes, maxFiles, recorderProperties);
     }
 
     @Override
     public String toString() {
         return name + "=" + url + (percentage.isPresent() ? " (" + percentage.getAsDouble() + "%)" : "")
                 + (sampling != null ? " " + sampling : "") + (headersOnly ? " headers-only" : "")
-                + (control ? " [control]" : compare ? " [compare]" : "");
+                + (control ? " [control]" : compare ? " [compare]" : records ? " [record]" : "");
     }
 }

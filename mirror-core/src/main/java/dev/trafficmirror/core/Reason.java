@@ -57,6 +57,21 @@ public enum Reason {
     MEMORY_BUDGET(Outcome.DROPPED),
     /** The mirror was closing or closed. */
     SHUTDOWN(Outcome.DROPPED),
+    /**
+     * A recording target's file system had no room for the record (a full disk or quota): the record
+     * is not written, and what was written before it stays whole.
+     */
+    DISK_FULL(Outcome.DROPPED),
+    /**
+     * A recording target's own buffer was full, e.g. the Kafka producer's {@code buffer.memory}: the
+     * broker takes records more slowly than they come.
+     */
+    BUFFER_FULL(Outcome.DROPPED),
+    /**
+     * A recording target's broker could not be reached: no metadata for the topic, or the record
+     * expired in the producer's buffer before a broker took it.
+     */
+    BROKER_UNAVAILABLE(Outcome.DROPPED),
 
     /** No answer within the timeout. */
     TIMEOUT(Outcome.FAILED),

@@ -1,6 +1,10 @@
 package dev.trafficmirror.core;
 
 import dev.trafficmirror.core.http.ShadowIo;
+import dev.trafficmirror.core.integration.PrimaryResponse;
+import dev.trafficmirror.core.record.RecordFormat;
+import dev.trafficmirror.core.record.RecordedExchange;
+import dev.trafficmirror.core.record.Recorder;
 import io.github.resilience4j.bulkhead.BulkheadFullException;
 import io.github.resilience4j.bulkhead.ThreadPoolBulkhead;
 import io.github.resilience4j.bulkhead.ThreadPoolBulkheadConfig;
@@ -11,8 +15,10 @@ import java.net.ConnectException;
 import java.net.NoRouteToHostException;
 import java.net.SocketTimeoutException;
 import java.net.UnknownHostException;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Locale;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.RejectedExecutionHandler;
 import javax.net.ssl.SSLException;
@@ -25,6 +31,10 @@ import org.slf4j.LoggerFactory;
  * resilience4j thread-pool bulkhead; either way a dead target cannot starve a healthy one), its
  * failure log, its recent failures, its meters and the observations of its copies, if any. Every copy handed to it is counted exactly once, whatever happens.
  * Which requests it gets is decided by its {@link TargetRoute}.
+ *
+ * <p>A recording target's lane has a bulkhead of one writer thread of its own, which redacts,
+ * encodes and hands each record to its {@link Recorder} in order; the record is counted when the
+ * recorder says how it ended, which for Kafka may be later, on the producer's thread.
  */
 final class TargetLane {
 
@@ -42,6 +52,8 @@ final class TargetLane {
     private final int queueCapacity;
     private final ThreadPoolBulkhead senders;
     private final ShadowIo.Pool pool;
+    private final Recorder recorder;
+    private final Redactor redactor;
     private volatile boolean closing;
 
     /**
@@ -51,9 +63,26 @@ final class TargetLane {
      */
     TargetLane(MirrorTarget target, int maxConcurrent, int queueCapacity, MirrorSink sink, ShadowIo.Pool pool,
             InFlight inFlight, TargetMeters meters, TargetBreaker.Settings breaker, CopyObservations observations) {
+        this(target, maxConcurrent, queueCapacity, sink, pool, null, null, inFlight, meters, breaker, observations);
+    }
+
+    /**
+     * A recording target's lane: its records go to {@code recorder}, after {@code redaction}, from one
+     * writer thread. A record is no copy sent to a shadow: it is not observed.
+     */
+    TargetLane(MirrorTarget target, int queueCapacity, Recorder recorder, Redaction redaction, InFlight inFlight,
+            TargetMeters meters, TargetBreaker.Settings breaker) {
+        this(target, 1, queueCapacity, null, null, recorder, new Redactor(redaction), inFlight, meters, breaker, null);
+    }
+
+    private TargetLane(MirrorTarget target, int maxConcurrent, int queueCapacity, MirrorSink sink, ShadowIo.Pool pool,
+            Recorder recorder, Redactor redactor, InFlight inFlight, TargetMeters meters, TargetBreaker.Settings breaker,
+            CopyObservations observations) {
         this.target = target;
         this.sink = sink;
         this.pool = pool;
+        this.recorder = recorder;
+        this.redactor = redactor;
         this.inFlight = inFlight;
         this.meters = meters;
         this.observations = observations;
@@ -114,11 +143,17 @@ final class TargetLane {
      * ({@code queue_full}).
      *
      * @param round the request's comparisons, told how this copy settles; {@code null} when none
+     * @param primary the primary's captured answer, for a recording target; {@code null} when not captured
      */
-    void dispatch(MirrorRequest copy, InFlight.SharedBody body, ComparisonRound round) {
+    void dispatch(MirrorRequest copy, InFlight.SharedBody body, ComparisonRound round, PrimaryResponse primary) {
         inFlight.copyStarted();
         Reason refused;
         try {
+            if (recorder != null) {
+                long dispatchedAt = System.currentTimeMillis();
+                senders.submit(() -> record(copy, primary, dispatchedAt, body, round));
+                return;
+            }
             Observation parent = observations == null ? null : observations.parent();
             if (pool == null) {
                 senders.submit(() -> send(copy, body, round, parent));
@@ -176,6 +211,80 @@ final class TargetLane {
             }
         } finally {
             finish(round, body, response, nanos);
+        }
+    }
+
+    /**
+     * Records one exchange, on the lane's writer thread: redacted, encoded, handed to the recorder.
+     * Its memory is given back once the recorder has the record's bytes; it is counted when the
+     * recorder says how it ended.
+     *
+     * @param dispatchedAt when the primary's answer was handed over, in epoch milliseconds
+     */
+    private void record(MirrorRequest copy, PrimaryResponse primary, long dispatchedAt, InFlight.SharedBody body,
+            ComparisonRound round) {
+        try {
+            if (stillWanted()) {
+                Settle settle = new Settle(copy);
+                try {
+                    Instant receivedAt = Instant.ofEpochMilli(dispatchedAt)
+                            .minus(primary == null ? Duration.ZERO : primary.latency());
+                    RecordedExchange exchange = redactor.apply(new RecordedExchange(
+                            copy.header(Mirror.MIRROR_ID_HEADER), receivedAt, copy, primary, Redaction.none()));
+                    recorder.write(exchange, RecordFormat.encode(exchange), settle);
+                } catch (Throwable failure) {
+                    settle.notWritten(classify(failure), failure);
+                    if (failure instanceof VirtualMachineError fatal) {
+                        throw fatal;
+                    }
+                }
+                if (senders.getMetrics().getQueueDepth() == 0) {
+                    recorder.flush();
+                }
+            }
+        } catch (RuntimeException e) {
+            log.warn("Target '{}' could not flush its recorder", target.name(), e);
+        } finally {
+            finish(round, body, null, 0);
+        }
+    }
+
+    /** Tells the lane, once, how a record ended: counted, and the breaker told. */
+    private final class Settle implements Recorder.Written {
+        private final MirrorRequest copy;
+        private final long start = System.nanoTime();
+        private final AtomicBoolean told = new AtomicBoolean();
+
+        Settle(MirrorRequest copy) {
+            this.copy = copy;
+        }
+
+        @Override
+        public void written() {
+            if (told.compareAndSet(false, true)) {
+                breaker.answered(System.nanoTime() - start);
+                meters.count(Reason.NONE);
+            }
+        }
+
+        @Override
+        public void notWritten(Reason reason, Throwable cause) {
+            if (!told.compareAndSet(false, true)) {
+                return;
+            }
+            Reason counted = closing && reason.outcome() != Outcome.DROPPED ? Reason.SHUTDOWN
+                    : reason == null || reason == Reason.NONE || reason.outcome() == Outcome.SKIPPED ? Reason.ERROR
+                    : reason;
+            Throwable failure = cause != null ? cause : new IOException("not written: " + counted.tag());
+            if (counted.outcome() == Outcome.FAILED) {
+                breaker.failed(System.nanoTime() - start, failure);
+                recentFailures.add(new MirrorFailure(Instant.now(), counted, copy.header(Mirror.MIRROR_ID_HEADER),
+                        copy.method(), copy.path(), failure.toString()));
+            } else {
+                breaker.release();
+            }
+            meters.count(counted);
+            failures.failed(counted, failure);
         }
     }
 
@@ -318,9 +427,10 @@ final class TargetLane {
 
     /**
      * Stops taking copies and stops the senders: queued copies are counted as {@code shutdown}
-     * without being sent, and what the sink still holds fails fast once it is closed.
+     * without being sent, and what the sink still holds fails fast once it is closed. A recorder
+     * writes out what it holds, for up to {@code timeout}, and is closed.
      */
-    void close() {
+    void close(Duration timeout) {
         closing = true;
         try {
             if (senders != null) {
@@ -328,6 +438,13 @@ final class TargetLane {
             }
         } catch (Exception e) {
             log.debug("Closing the senders of target '{}' failed", target.name(), e);
+        }
+        if (recorder != null) {
+            try {
+                recorder.close(timeout);
+            } catch (RuntimeException e) {
+                log.warn("Target '{}' could not close its recorder", target.name(), e);
+            }
         }
         failures.flush();
     }

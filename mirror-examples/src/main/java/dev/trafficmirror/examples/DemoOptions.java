@@ -5,18 +5,22 @@ import java.time.Duration;
 
 /**
  * The demo's command-line flags: {@code --duration 30s} (also {@code 500ms}, {@code 5m}; at most
- * 60 minutes), {@code --qps 5} (1 to 10000) and {@code --report target/reviews-demo-report.html}.
- * A flag given twice takes its last value.
+ * 60 minutes), {@code --qps 5} (1 to 10000), {@code --report target/reviews-demo-report.html},
+ * {@code --record FILE} (v1's exchanges also recorded to a file) and {@code --replay FILE} (no load:
+ * a recording replayed against reviews-v2 with mirror-replay). A flag given twice takes its last value.
+ *
+ * @param record where v1's mirror records its exchanges ({@code file:} target), or {@code null}
+ * @param replay the recording to replay against v2 instead of running the load, or {@code null}
  */
-record DemoOptions(Duration duration, int qps, Path report) {
+record DemoOptions(Duration duration, int qps, Path report, Path record, Path replay) {
 
     static final String USAGE = "flags: --duration 30s (ms, s or m, up to 60m), --qps 5 (1-10000), "
-            + "--report target/reviews-demo-report.html";
+            + "--report target/reviews-demo-report.html, --record FILE, --replay FILE";
 
     private static final Duration MAX_DURATION = Duration.ofMinutes(60);
 
     static DemoOptions defaults() {
-        return new DemoOptions(Duration.ofSeconds(30), 5, Path.of("target", "reviews-demo-report.html"));
+        return new DemoOptions(Duration.ofSeconds(30), 5, Path.of("target", "reviews-demo-report.html"), null, null);
     }
 
     /**
@@ -28,12 +32,22 @@ record DemoOptions(Duration duration, int qps, Path report) {
             String flag = args[i];
             String value = i + 1 < args.length ? args[i + 1] : null;
             options = switch (flag) {
-                case "--duration" -> new DemoOptions(parseDuration(value), options.qps, options.report);
-                case "--qps" -> new DemoOptions(options.duration, parseQps(value), options.report);
-                case "--report" -> new DemoOptions(options.duration, options.qps, parseReport(value));
+                case "--duration" -> new DemoOptions(parseDuration(value), options.qps, options.report, options.record,
+                        options.replay);
+                case "--qps" -> new DemoOptions(options.duration, parseQps(value), options.report, options.record,
+                        options.replay);
+                case "--report" -> new DemoOptions(options.duration, options.qps, parseReport(value), options.record,
+                        options.replay);
+                case "--record" -> new DemoOptions(options.duration, options.qps, options.report,
+                        parseFile(value, flag), options.replay);
+                case "--replay" -> new DemoOptions(options.duration, options.qps, options.report, options.record,
+                        parseFile(value, flag));
                 default -> throw new IllegalArgumentException("unknown flag '" + flag + "'; " + USAGE);
             };
             i++;
+        }
+        if (options.record != null && options.replay != null) {
+            throw new IllegalArgumentException("--record and --replay do not go together: record first, then replay");
         }
         return options;
     }
@@ -74,6 +88,14 @@ record DemoOptions(Duration duration, int qps, Path report) {
             }
         }
         throw new IllegalArgumentException("--qps takes a whole number from 1 to 10000; was " + value);
+    }
+
+    static Path parseFile(String value, String flag) {
+        if (value == null || value.isBlank() || value.startsWith("--")) {
+            throw new IllegalArgumentException(flag + " takes the path of a recording, e.g. target/reviews.jsonl; was "
+                    + value);
+        }
+        return Path.of(value);
     }
 
     static Path parseReport(String value) {

@@ -22,10 +22,11 @@ import java.util.stream.Collectors;
  * @param controlMirror trafficmirror's metrics for the control
  * @param differences how v2's answers differed from v1's, noise set aside
  * @param report where the HTML report is written
+ * @param recordMirror trafficmirror's metrics for the recording target ({@code --record}), or {@code null}
  */
 record DemoResult(DemoOptions options, Duration elapsed, UserTraffic users, ServiceSummary v1, ServiceSummary v2,
         ServiceSummary control, MirrorMeters mirror, MirrorMeters controlMirror, ResponseDifferences differences,
-        Path report) {
+        Path report, MirrorMeters recordMirror) {
 
     /** How many of v2's most frequent differences the verdict names. */
     static final int VERDICT_FIELDS = 3;

@@ -32,6 +32,8 @@ public final class ReviewsDemo {
 
     static final String TARGET = ReviewsService.Version.V2.serviceName();
     static final String CONTROL = "reviews-v1-control";
+    /** The recording target's name, with {@code --record}. */
+    static final String RECORDING = "recording";
 
     private ReviewsDemo() {
     }
@@ -44,7 +46,12 @@ public final class ReviewsDemo {
      */
     public static void main(String[] args) throws Exception {
         PrintStream out = new PrintStream(System.out, true, StandardCharsets.UTF_8);
-        run(DemoOptions.parse(args), out);
+        DemoOptions options = DemoOptions.parse(args);
+        if (options.replay() != null) {
+            ReplayDemo.run(options, out, new PrintStream(System.err, true, StandardCharsets.UTF_8));
+        } else {
+            run(options, out);
+        }
     }
 
     /** Runs the demo, printing to {@code out}; writes the report; returns what it found. */
@@ -59,15 +66,23 @@ public final class ReviewsDemo {
         ComparisonSummary comparisons;
         MirrorMeters v2Meters;
         MirrorMeters controlMeters;
+        MirrorMeters recordMeters;
         String report;
         try (ReviewsService v2 = ReviewsService.start(ReviewsService.Version.V2, TARGET, null, accessLog);
                 ReviewsService control = ReviewsService.start(ReviewsService.Version.V1, CONTROL, null, accessLog)) {
-            Mirror mirror = Mirror.builder()
+            Mirror.Builder builder = Mirror.builder()
                     .target(MirrorTarget.of(TARGET, v2.url()).compare(true))
                     .target(MirrorTarget.of(CONTROL, control.url()).control(true))
                     .percentage(100)
-                    .meterRegistry(registry)
-                    .build();
+                    .meterRegistry(registry);
+            if (options.record() != null) {
+                // A recording target beside the two shadows: v1's exchanges, with v1's answers, to a file.
+                Path file = options.record().toAbsolutePath();
+                Files.createDirectories(file.getParent());
+                Files.deleteIfExists(file);
+                builder.target(MirrorTarget.of(RECORDING, "file:" + file));
+            }
+            Mirror mirror = builder.build();
             MirrorReport live = MirrorReport.builder(mirror).meterRegistry(registry)
                     .title("reviews v1 \u2192 v2").primaryName(ReviewsService.Version.V1.serviceName())
                     .description(String.format(Locale.ROOT, "reviews-v1 (released) answers the users, %d requests/s for"
@@ -94,6 +109,7 @@ public final class ReviewsDemo {
                 awaitSettled(registry, Duration.ofSeconds(5));
                 v2Meters = MirrorMeters.read(registry, TARGET);
                 controlMeters = MirrorMeters.read(registry, CONTROL);
+                recordMeters = options.record() == null ? null : MirrorMeters.read(registry, RECORDING);
                 comparisons = mirror.comparisons();
                 report = live.render();
                 mirror.close(Duration.ofSeconds(5));
@@ -102,7 +118,7 @@ public final class ReviewsDemo {
         }
         DemoResult result = new DemoResult(options, recording.elapsed(), recording.users(), recording.v1(),
                 recording.v2(), recording.control(), v2Meters, controlMeters,
-                ResponseDifferences.of(comparisons, TARGET, CONTROL), options.report());
+                ResponseDifferences.of(comparisons, TARGET, CONTROL), options.report(), recordMeters);
         writeReport(result.report(), report);
         out.println();
         out.print(SummaryText.render(result));

@@ -40,6 +40,13 @@ final class SummaryText {
         line(text, "", "mirror.shadow.duration by status: %s; mean round trip %.1f ms (after v1 answered)",
                 mirror.statusClasses().isEmpty() ? "none" : counts(mirror.statusClasses()), mirror.meanRoundTripMillis());
         mirrored(text, "", result.controlMirror(), users.sent());
+        MirrorMeters recorded = result.recordMirror();
+        if (recorded != null) {
+            line(text, "record", "recorded %d of %d exchanges to %s: written %d, failed %d, dropped %d, skipped %d",
+                    recorded.count(Outcome.COMPLETED), users.sent(),
+                    result.options().record().toAbsolutePath().normalize(), recorded.count(Outcome.COMPLETED),
+                    recorded.count(Outcome.FAILED), recorded.count(Outcome.DROPPED), recorded.count(Outcome.SKIPPED));
+        }
         line(text, "reviews-v2", "answered %d copies: %s (%.1f%% 5xx)", v2.requests(), statuses(v2.statuses()),
                 DemoResult.percent(v2.serverErrors(), v2.requests()));
         for (ServiceSummary.ErrorGroup error : v2.errors()) {
@@ -62,6 +69,10 @@ final class SummaryText {
             findings.forEach(finding -> wrapped(text, "", "- ", List.of(finding.split("(?<=[,;]) ")), ""));
         }
         line(text, "report", "%s", result.report().toAbsolutePath().normalize());
+        if (recorded != null) {
+            line(text, "replay it", "-Ddemo.args=\"--replay %s\" replays it against reviews-v2 (docs/replay.md)",
+                    result.options().record());
+        }
         text.append(RULE).append('\n');
         return text.toString();
     }

@@ -49,6 +49,17 @@ class DemoOptionsTest {
                 .withMessageContaining("--report takes the path");
         assertThatIllegalArgumentException().isThrownBy(() -> DemoOptions.parse("--rate", "5"))
                 .withMessageContaining("unknown flag '--rate'").withMessageContaining("--duration");
+        assertThatIllegalArgumentException().isThrownBy(() -> DemoOptions.parse("--record", "a.jsonl", "--replay", "a.jsonl"))
+                .withMessageContaining("--record and --replay do not go together");
+        assertThatIllegalArgumentException().isThrownBy(() -> DemoOptions.parse("--record"))
+                .withMessageContaining("--record takes the path of a recording");
+    }
+
+    @Test
+    void shouldTakeARecordingToWriteOrToReplay() {
+        assertThat(DemoOptions.parse().record()).isNull();
+        assertThat(DemoOptions.parse("--record", "target/reviews.jsonl").record()).isEqualTo(Path.of("target/reviews.jsonl"));
+        assertThat(DemoOptions.parse("--replay", "target/reviews.jsonl").replay()).isEqualTo(Path.of("target/reviews.jsonl"));
     }
 
     @Test

@@ -56,11 +56,11 @@ final class CaptureResponse extends HttpServletResponseWrapper {
     }
 
     /**
-     * Wraps the response when a target chosen for this request compares answers, and tells
+     * Wraps the response when a target chosen for this request compares answers or records the exchange, and tells
      * {@code pending} where to get the capture; otherwise returns {@code null} and costs nothing.
      */
     static CaptureResponse forComparison(ServletResponse response, PendingMirror pending, ServletContext context) {
-        if (!pending.compares() || !(response instanceof HttpServletResponse http)) {
+        if (!pending.wantsPrimaryResponse() || !(response instanceof HttpServletResponse http)) {
             return null;
         }
         CaptureResponse capture = new CaptureResponse(http, pending.responseCaptureLimit(),

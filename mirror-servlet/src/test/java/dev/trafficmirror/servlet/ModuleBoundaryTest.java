@@ -27,14 +27,16 @@ class ModuleBoundaryTest {
     }
 
     @Test
-    void shouldExportTheCoreApiAndKeepTheWireCodeAndTheComparisonEngineInside() throws Exception {
+    void shouldExportTheCoreApiAndKeepTheWireCodeTheComparisonEngineAndTheFileRecorderInside() throws Exception {
         ModuleDescriptor core = descriptorOf(Mirror.class);
 
         assertThat(core.name()).isEqualTo("dev.trafficmirror.core");
         assertThat(core.isAutomatic()).isFalse();
         assertThat(exported(core)).containsExactlyInAnyOrder("dev.trafficmirror.core",
-                "dev.trafficmirror.core.compare", "dev.trafficmirror.core.integration");
-        assertThat(core.packages()).contains("dev.trafficmirror.core.http", "dev.trafficmirror.core.compare.engine");
+                "dev.trafficmirror.core.compare", "dev.trafficmirror.core.integration", "dev.trafficmirror.core.record");
+        assertThat(core.packages()).contains("dev.trafficmirror.core.http", "dev.trafficmirror.core.compare.engine",
+                "dev.trafficmirror.core.record.file");
+        assertThat(core.uses()).containsExactly("dev.trafficmirror.core.record.RecorderProvider");
     }
 
     @Test

@@ -41,7 +41,8 @@ public record TargetAddress(boolean tls, String host, int port, String basePath,
         }
         String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
         if (!scheme.equals("http") && !scheme.equals("https")) {
-            throw new IllegalArgumentException("target url '" + url + "' must start with http:// or https://");
+            throw new IllegalArgumentException("target url '" + url + "' must start with http:// or https://"
+                    + " (or, to record, file: or kafka://)");
         }
         // The authority is read here, not by URI.getHost(), which has no host for a name with '_'
         // (shadow_v2, as docker-compose names services): such a name resolves like any other.

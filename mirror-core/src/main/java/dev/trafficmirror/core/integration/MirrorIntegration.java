@@ -2,6 +2,7 @@ package dev.trafficmirror.core.integration;
 
 import dev.trafficmirror.core.Mirror;
 import dev.trafficmirror.core.MirrorRequest;
+import dev.trafficmirror.core.record.RecordedExchange;
 import io.micrometer.core.instrument.Counter;
 import java.util.function.Function;
 import java.util.function.Supplier;
@@ -48,6 +49,16 @@ public interface MirrorIntegration {
      * @param primary what the primary answered (its status included); {@code null} when it was not captured
      */
     void submit(MirrorRequest request, PrimaryResponse primary);
+
+    /**
+     * Mirrors a recorded exchange again (mirror-replay): its request, which was a copy already and so
+     * carries {@code X-Mirror-Id}, is taken as a request of its own instead of being refused by the
+     * loop guard, and its copies carry the recorded id, so that a replayed answer is found under the
+     * same id as the recorded one. Comparing targets compare their answers with the recorded answer
+     * of the primary. Everything else is as for {@link #submit(MirrorRequest, PrimaryResponse)}:
+     * the pause switch, conditions, sampling, bounds, breaker and counts.
+     */
+    void replay(RecordedExchange exchange);
 
     /** The largest request body that is mirrored, in bytes. */
     long maxBodySize();

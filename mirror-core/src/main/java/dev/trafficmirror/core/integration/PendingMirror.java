@@ -10,8 +10,9 @@ import java.util.function.Supplier;
  * primary's status, or {@link #skip} with the reason it cannot. Exactly one of them takes effect;
  * later calls are ignored. Neither blocks or throws.
  *
- * <p>When a chosen target compares answers ({@link #compares()}), the integration captures the
- * primary's answer and hands it over with {@link #comparePrimary} before {@code send}.
+ * <p>When a chosen target wants the primary's answer ({@link #wantsPrimaryResponse()}: it compares
+ * answers or records exchanges), the integration captures the primary's answer and hands it over
+ * with {@link #comparePrimary} before {@code send}.
  *
  * <p>Implemented by the mirror; not meant to be implemented elsewhere.
  */
@@ -35,13 +36,19 @@ public interface PendingMirror {
      */
     boolean compares();
 
+    /**
+     * Whether a chosen target wants the primary's answer: one that compares its answers with it
+     * ({@link #compares()}) or one that records the exchange. Only then is the answer worth capturing.
+     */
+    boolean wantsPrimaryResponse();
+
     /** The most body bytes of the primary's answer worth capturing: more cannot be compared. */
     int responseCaptureLimit();
 
     /**
      * Says where to get the primary's captured answer: {@link #send} calls {@code capture} once, on
      * its own thread, once the application has answered. Without it, comparing targets count the
-     * request as {@code not_comparable}.
+     * request as {@code not_comparable}, and recording targets record no answer.
      */
     void comparePrimary(Supplier<PrimaryResponse> capture);
 
