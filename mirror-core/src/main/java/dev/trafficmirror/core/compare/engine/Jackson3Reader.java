@@ -3,6 +3,7 @@ package dev.trafficmirror.core.compare.engine;
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.JsonParser;
 import tools.jackson.core.JsonToken;
+import tools.jackson.core.ObjectReadContext;
 import tools.jackson.core.StreamReadConstraints;
 import tools.jackson.core.json.JsonFactory;
 
@@ -23,7 +24,8 @@ final class Jackson3Reader {
     /** The document, or {@code null} when the bytes are not one JSON value. */
     static JsonValue read(byte[] bytes, int length) {
         JsonTreeBuilder tree = new JsonTreeBuilder();
-        try (JsonParser parser = FACTORY.createParser(bytes, 0, length)) {
+        // No databind, so an empty read context: createParser(byte[], int, int) is deprecated in 3.1.
+        try (JsonParser parser = FACTORY.createParser(ObjectReadContext.empty(), bytes, 0, length)) {
             for (JsonToken token = parser.nextToken(); token != null; token = parser.nextToken()) {
                 switch (token) {
                     case START_OBJECT -> tree.startObject();
