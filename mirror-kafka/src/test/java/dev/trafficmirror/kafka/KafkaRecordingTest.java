@@ -131,9 +131,11 @@ class KafkaRecordingTest {
         String url = "kafka://" + cluster.bootstrapServers() + "/outage";
         Mirror running = mirror(MirrorTarget.of(url).recorderProperties(quick));
         probeUntilWritten(running, "outage");
-        // Room for about two of the records below in the producer's buffer.
+        // Room for about two of the records below in the producer's buffer. Once no broker answers,
+        // Kafka's client soon forgets the topic's partitions (metadata.recovery.strategy=rebootstrap)
+        // and drops each record at once; this one keeps them, so that its records fill the buffer.
         Map<String, String> tight = new HashMap<>(quick);
-        tight.putAll(Map.of("buffer.memory", "4096", "batch.size", "1024"));
+        tight.putAll(Map.of("buffer.memory", "4096", "batch.size", "1024", "metadata.recovery.strategy", "none"));
         Mirror small = mirror(MirrorTarget.of(url).recorderProperties(tight));
         probeUntilWritten(small, "outage");
         BrokerServer broker = cluster.brokers().values().iterator().next();
