@@ -6,6 +6,7 @@ import dev.trafficmirror.core.compare.JsonComparison;
 import dev.trafficmirror.core.compare.engine.ComparisonEngine;
 import dev.trafficmirror.core.http.ShadowIo;
 import dev.trafficmirror.core.integration.MirrorIntegration;
+import dev.trafficmirror.core.record.RecordFormat;
 import dev.trafficmirror.core.record.Recorder;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Metrics;
@@ -97,8 +98,8 @@ public final class Mirror implements AutoCloseable {
             TargetMeters targetMeters = new TargetMeters(meters, target.name());
             TargetLane lane;
             if (target.records()) {
-                lane = new TargetLane(target, builder.queueCapacity, recorders.get(target), Redaction.none(), inFlight,
-                        targetMeters, builder.breaker);
+                lane = new TargetLane(target, builder.queueCapacity, recorders.get(target),
+                        target.redaction().orElse(builder.redaction), inFlight, targetMeters, builder.breaker);
             } else {
                 ShadowIo.Pool pool = io == null ? null : io.pool(target, builder.maxConcurrent, builder.queueCapacity);
                 lane = new TargetLane(target, builder.maxConcurrent, builder.queueCapacity, sink, pool, inFlight,
@@ -303,6 +304,7 @@ public final class Mirror implements AutoCloseable {
         private ObservationRegistry observationRegistry;
         private String name = "default";
         private MirrorSink sink;
+        private Redaction redaction = Redaction.defaults();
         private CompareExecutor compareExecutor;
 
         private Builder() {
@@ -467,6 +469,16 @@ public final class Mirror implements AutoCloseable {
             return this;
         }
 
+        /**
+         * What recording targets without a redaction of their own mask before a record leaves the
+         * process; default {@link Redaction#defaults()}: the values of {@code Authorization},
+         * {@code Proxy-Authorization}, {@code Cookie} and {@code Set-Cookie}.
+         */
+        public Builder redaction(Redaction masked) {
+            this.redaction = Objects.requireNonNull(masked, "redaction");
+            return this;
+        }
+
         /** Where the metrics go; default Micrometer's global registry. */
         public Builder meterRegistry(MeterRegistry registry) {
             this.meterRegistry = Objects.requireNonNull(registry, "meterRegistry");
@@ -523,8 +535,9 @@ public final class Mirror implements AutoCloseable {
          * sends the copies; its sender threads start with the first copies).
          *
          * @throws IllegalArgumentException if there is no target, two targets share a name, more
-         *     than one target is the control, or a target compares with ignored paths or unordered
-         *     arrays that no Jackson on the class path can apply ({@link JsonComparison#WHOLE_BODIES})
+         *     than one target is the control, a recording target cannot be opened, JSON paths are to be
+         *     masked without Jackson on the class path, or a target compares with ignored paths or
+         *     unordered arrays that no Jackson on the class path can apply ({@link JsonComparison#WHOLE_BODIES})
          */
         public Mirror build() {
             if (targets.isEmpty()) {
@@ -538,6 +551,13 @@ public final class Mirror implements AutoCloseable {
             for (MirrorTarget target : targets) {
                 if (!names.add(target.name())) {
                     throw new IllegalArgumentException("two targets are named '" + target.name() + "'");
+                }
+                Redaction masked = target.redaction().orElse(redaction);
+                if (target.records() && !masked.jsonPaths().isEmpty() && !RecordFormat.canDecode()) {
+                    throw new IllegalArgumentException("redaction of JSON paths " + masked.jsonPaths() + " needs Jackson"
+                            + " (com.fasterxml.jackson.core:jackson-databind) on the class path, or target '"
+                            + target.name() + "' would record those fields in clear: add jackson-databind, or mask"
+                            + " no JSON paths");
                 }
             }
             checkJsonOptions();

@@ -218,7 +218,7 @@ public final class MirrorTarget {
     }
 
     /**
-     * This recording target with a redaction of its own, replacing the mirror's:
+     * This recording target with a redaction of its own, replacing {@link Mirror.Builder#redaction}:
      * what it masks before a record leaves the process.
      *
      * @throws IllegalArgumentException if the target does not record

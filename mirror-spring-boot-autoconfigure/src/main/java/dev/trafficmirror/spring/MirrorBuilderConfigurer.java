@@ -5,6 +5,7 @@ import dev.trafficmirror.core.HeaderRules;
 import dev.trafficmirror.core.Mirror;
 import dev.trafficmirror.core.MirrorRequest;
 import dev.trafficmirror.core.MirrorTarget;
+import dev.trafficmirror.core.Redaction;
 import dev.trafficmirror.core.Sampling;
 import dev.trafficmirror.core.TargetTls;
 import dev.trafficmirror.core.compare.CompareOptions;
@@ -14,6 +15,7 @@ import dev.trafficmirror.spring.MirrorProperties.CircuitBreakerProperties;
 import dev.trafficmirror.spring.MirrorProperties.CompareProperties;
 import dev.trafficmirror.spring.MirrorProperties.HeaderProperties;
 import dev.trafficmirror.spring.MirrorProperties.HostMode;
+import dev.trafficmirror.spring.MirrorProperties.RedactProperties;
 import dev.trafficmirror.spring.MirrorProperties.ReportProperties;
 import dev.trafficmirror.spring.MirrorProperties.SamplingProperties;
 import dev.trafficmirror.spring.MirrorProperties.SamplingStrategy;
@@ -217,6 +219,10 @@ public final class MirrorBuilderConfigurer {
             if (headers != null) {
                 builder.headers(headers);
             }
+            Redaction redaction = redaction("redact.", p.getRedact());
+            if (redaction != null) {
+                builder.redaction(redaction);
+            }
             targets(headers != null ? headers : HeaderRules.defaults());
             jsonOnlyOptions();
             Predicate<MirrorRequest> condition = condition("", p);
@@ -313,7 +319,9 @@ public final class MirrorBuilderConfigurer {
                 MirrorTarget single = target("target", () -> MirrorTarget.of(p.getTarget()));
                 if (single != null) {
                     propertyByName.put(single.name(), "target");
-                    MirrorTarget.Builder target = single.newBuilder().compare(p.getCompare().isEnabled());
+                    // A recording target has no answers to compare.
+                    MirrorTarget.Builder target = single.newBuilder()
+                            .compare(p.getCompare().isEnabled() && !single.records());
                     if (mirrorStatus != null) {
                         target.primaryStatus(mirrorStatus);
                     }
@@ -371,7 +379,8 @@ public final class MirrorBuilderConfigurer {
             }
             MirrorTarget named = null;
             if (each.getUrl() == null || each.getUrl().isBlank()) {
-                refusals.refuse(prefix + "url", "is required: the http(s) base URL of the shadow, e.g. http://reviews-v2:9080");
+                refusals.refuse(prefix + "url", "is required: the http(s) base URL of the shadow, e.g. http://reviews-v2:9080,"
+                        + " or where to record: file:/var/log/traffic.jsonl, kafka://broker:9092/traffic");
             } else if (valid) {
                 named = target(prefix + "url", () -> each.getName() != null
                         ? MirrorTarget.of(each.getName(), each.getUrl()) : MirrorTarget.of(each.getUrl()));
@@ -408,10 +417,72 @@ public final class MirrorBuilderConfigurer {
             }
             if (named != null) {
                 valid &= tls(target, named, prefix, each.getSsl().getBundle());
+                valid &= recording(prefix, each, named, target);
             }
-            boolean compares = each.getCompare() != null ? each.getCompare() : properties.getCompare().isEnabled();
+            // A recording target has no answers to compare: mirror.compare.enabled is not for it.
+            boolean compares = each.getCompare() != null ? each.getCompare()
+                    : properties.getCompare().isEnabled() && (named == null || !named.records());
             return valid ? target.headersOnly(each.isHeadersOnly()).compare(compares).control(each.isControl()).build()
                     : null;
+        }
+
+        /**
+         * A recording target's own settings: its redaction, recorder properties and file rotation,
+         * each checked on the target as the core checks it; {@code false} when one was refused.
+         */
+        private boolean recording(String prefix, TargetProperties each, MirrorTarget named, MirrorTarget.Builder target) {
+            boolean valid = true;
+            if (each.getRedact() != null) {
+                Redaction redaction = redaction(prefix + "redact.", each.getRedact());
+                valid = redaction != null && accepted(prefix + "redact", () -> named.redaction(redaction), null);
+                if (valid) {
+                    target.redaction(redaction);
+                }
+            }
+            if (!each.getRecorder().isEmpty()) {
+                Map<String, String> recorder = each.getRecorder();
+                boolean accepted = accepted(prefix + "recorder", () -> named.recorderProperties(recorder), null);
+                if (accepted) {
+                    target.recorderProperties(recorder);
+                }
+                valid &= accepted;
+            }
+            if (each.getMaxFileSize() != null || each.getMaxFiles() != null) {
+                long bytes = each.getMaxFileSize() != null ? each.getMaxFileSize().toBytes() : 100L << 20;
+                int files = each.getMaxFiles() != null ? each.getMaxFiles() : 10;
+                String property = prefix + (each.getMaxFileSize() != null ? "max-file-size" : "max-files");
+                boolean accepted = accepted(property, () -> named.fileRotation(bytes, files), null);
+                if (accepted) {
+                    target.fileRotation(bytes, files);
+                }
+                valid &= accepted;
+            }
+            return valid;
+        }
+
+        /** The redaction these properties describe, or {@code null} when a value was refused. */
+        private Redaction redaction(String prefix, RedactProperties redact) {
+            Redaction redaction = redact.isDefaultHeaders() ? Redaction.defaults() : Redaction.none();
+            boolean valid = true;
+            for (String header : redact.getHeaders()) {
+                Redaction before = redaction;
+                boolean ok = accepted(prefix + "headers", () -> before.headers(header), null);
+                redaction = ok ? redaction.headers(header) : redaction;
+                valid &= ok;
+            }
+            for (String path : redact.getJsonPaths()) {
+                Redaction before = redaction;
+                boolean ok = accepted(prefix + "json-paths", () -> before.jsonPaths(path), null);
+                redaction = ok ? redaction.jsonPaths(path) : redaction;
+                valid &= ok;
+            }
+            for (String field : redact.getFormFields()) {
+                Redaction before = redaction;
+                boolean ok = accepted(prefix + "form-fields", () -> before.formFields(field), null);
+                redaction = ok ? redaction.formFields(field) : redaction;
+                valid &= ok;
+            }
+            return valid ? redaction : null;
         }
 
         /**

@@ -149,6 +149,9 @@ public class MirrorProperties extends RequestSelectionProperties implements Vali
     /** The HTML report the mirror endpoint answers a browser with. */
     private final ReportProperties report = new ReportProperties();
 
+    /** What recording targets mask before a record leaves the process; 'mirror.targets[i].redact' replaces it. */
+    private final RedactProperties redact = new RedactProperties();
+
     public boolean isEnabled() {
         return enabled;
     }
@@ -306,6 +309,10 @@ public class MirrorProperties extends RequestSelectionProperties implements Vali
         return report;
     }
 
+    public RedactProperties getRedact() {
+        return redact;
+    }
+
     @Override
     public boolean supports(Class<?> type) {
         return MirrorProperties.class.isAssignableFrom(type);
@@ -358,7 +365,68 @@ public class MirrorProperties extends RequestSelectionProperties implements Vali
         reportView.put("interval", String.valueOf(report.interval));
         reportView.put("points", report.points);
         view.put("report", reportView);
+        view.put("redact", redact.describe());
         return view;
+    }
+
+    /**
+     * What a recording target masks before a record leaves the process: {@code mirror.redact.*}, or
+     * one target's {@code mirror.targets[i].redact.*}. A masked value becomes REDACTED.
+     */
+    public static class RedactProperties {
+
+        /** Whether the values of Authorization, Proxy-Authorization, Cookie and Set-Cookie are masked. */
+        private boolean defaultHeaders = true;
+
+        /** More headers whose values are masked in recorded requests and answers, e.g. X-Api-Key. */
+        private List<String> headers = new ArrayList<>();
+
+        /** JSON fields masked in recorded bodies, by path, e.g. $.card.number or $..password (at any depth). */
+        private List<String> jsonPaths = new ArrayList<>();
+
+        /** Form fields masked in recorded form bodies and query strings, by name, e.g. password. */
+        private List<String> formFields = new ArrayList<>();
+
+        public boolean isDefaultHeaders() {
+            return defaultHeaders;
+        }
+
+        public void setDefaultHeaders(boolean defaultHeaders) {
+            this.defaultHeaders = defaultHeaders;
+        }
+
+        public List<String> getHeaders() {
+            return headers;
+        }
+
+        public void setHeaders(List<String> headers) {
+            this.headers = headers;
+        }
+
+        public List<String> getJsonPaths() {
+            return jsonPaths;
+        }
+
+        public void setJsonPaths(List<String> jsonPaths) {
+            this.jsonPaths = jsonPaths;
+        }
+
+        public List<String> getFormFields() {
+            return formFields;
+        }
+
+        public void setFormFields(List<String> formFields) {
+            this.formFields = formFields;
+        }
+
+        Map<String, Object> describe() {
+            Map<String, Object> view = new LinkedHashMap<>();
+            view.put("default-headers", defaultHeaders);
+            view.put("headers", List.copyOf(headers));
+            view.put("json-paths", List.copyOf(jsonPaths));
+            view.put("form-fields", List.copyOf(formFields));
+            return view;
+        }
     }
 
     /** Where the mirror's filter sits: {@code mirror.filter.*}. */
@@ -926,8 +994,27 @@ public class MirrorProperties extends RequestSelectionProperties implements Vali
         /** Name of the target: the 'target' tag of the metrics. Defaults to the URL's host and port. */
         private String name;
 
-        /** Base URL of the shadow, e.g. http://reviews-v2:9080 (http or https; no user info, query or fragment). */
+        /**
+         * Base URL of the shadow, e.g. http://reviews-v2:9080 (http or https; no user info, query or
+         * fragment), or where to record its exchanges: file:/var/log/traffic.jsonl, or
+         * kafka://broker:9092/topic with mirror-kafka on the class path.
+         */
         private String url;
+
+        /** This recording target's own redaction, replacing 'mirror.redact'. */
+        private RedactProperties redact;
+
+        /**
+         * Settings of this recording target's recorder: for a kafka:// target the Kafka producer's,
+         * e.g. compression.type=lz4 or security.protocol=SSL (max.block.ms stays 0).
+         */
+        private Map<String, String> recorder = new LinkedHashMap<>();
+
+        /** Size past which this file: target's file is rotated. Defaults to 100MB. */
+        private DataSize maxFileSize;
+
+        /** How many rotated files this file: target keeps; older ones are deleted. Defaults to 10. */
+        private Integer maxFiles;
 
         /** Share of requests mirrored to this target, from 0 to 100, decimals allowed. Defaults to 'mirror.percentage'. */
         private Double percentage;
@@ -969,6 +1056,38 @@ public class MirrorProperties extends RequestSelectionProperties implements Vali
 
         public void setUrl(String url) {
             this.url = url;
+        }
+
+        public RedactProperties getRedact() {
+            return redact;
+        }
+
+        public void setRedact(RedactProperties redact) {
+            this.redact = redact;
+        }
+
+        public Map<String, String> getRecorder() {
+            return recorder;
+        }
+
+        public void setRecorder(Map<String, String> recorder) {
+            this.recorder = recorder;
+        }
+
+        public DataSize getMaxFileSize() {
+            return maxFileSize;
+        }
+
+        public void setMaxFileSize(DataSize maxFileSize) {
+            this.maxFileSize = maxFileSize;
+        }
+
+        public Integer getMaxFiles() {
+            return maxFiles;
+        }
+
+        public void setMaxFiles(Integer maxFiles) {
+            this.maxFiles = maxFiles;
         }
 
         public Double getPercentage() {
@@ -1047,6 +1166,19 @@ public class MirrorProperties extends RequestSelectionProperties implements Vali
             }
             if (ssl.bundle != null) {
                 view.put("ssl", Map.of("bundle", ssl.bundle));
+            }
+            if (redact != null) {
+                view.put("redact", redact.describe());
+            }
+            if (!recorder.isEmpty()) {
+                // Names only: a value may be a secret (sasl.jaas.config).
+                view.put("recorder", List.copyOf(recorder.keySet()));
+            }
+            if (maxFileSize != null) {
+                view.put("max-file-size", String.valueOf(maxFileSize));
+            }
+            if (maxFiles != null) {
+                view.put("max-files", maxFiles);
             }
             return view;
         }

@@ -68,7 +68,8 @@ class ConfigurationMetadataTest {
                 "mirror.compare.ignore-headers", "mirror.compare.ignore-paths", "mirror.compare.unordered-arrays",
                 "mirror.compare.recent-mismatches", "mirror.compare.max-decoded-body-size",
                 "mirror.compare.log-interval", "mirror.compare.show-values", "mirror.filter.order",
-                "mirror.report.interval", "mirror.report.points");
+                "mirror.report.interval", "mirror.report.points", "mirror.redact.default-headers",
+                "mirror.redact.headers", "mirror.redact.json-paths", "mirror.redact.form-fields");
         assertThat(byName).containsOnlyKeys(expected);
         assertThat(endpointProperties).contains("management.endpoint.mirror.access");
         assertThat(expected).allSatisfy(name -> assertThat(byName.get(name).path("description").asText())
@@ -94,6 +95,7 @@ class ConfigurationMetadataTest {
                 .isEqualTo(MirrorAutoConfiguration.FILTER_ORDER);
         assertThat(byName.get("mirror.report.interval").get("defaultValue").asText()).isEqualTo("10s");
         assertThat(byName.get("mirror.report.points").get("defaultValue").asInt()).isEqualTo(360);
+        assertThat(byName.get("mirror.redact.default-headers").get("defaultValue").asBoolean()).isTrue();
     }
 
     @Test

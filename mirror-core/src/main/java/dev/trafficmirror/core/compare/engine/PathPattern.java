@@ -109,6 +109,15 @@ public final class PathPattern {
         return matches(0, path.segments(), 0);
     }
 
+    /**
+     * Whether the pattern names the value at {@code segments} from the root: a {@code String} for
+     * each key, an {@code Integer} for each array index. For redaction, which walks documents of
+     * its own.
+     */
+    public boolean matches(Object[] segments) {
+        return matches(0, segments, 0);
+    }
+
     private boolean matches(int token, Object[] segments, int segment) {
         if (token == tokens.length) {
             return segment == segments.length;

@@ -1,0 +1,6 @@
+/**
+ * Recording targets on Kafka: {@code kafka://broker:9092/topic} produces each exchange to the topic
+ * ({@link dev.trafficmirror.kafka.KafkaRecorderProvider}). Add mirror-kafka beside mirror-core; see
+ * docs/recording.md.
+ */
+package dev.trafficmirror.kafka;
