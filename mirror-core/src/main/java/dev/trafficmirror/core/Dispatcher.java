@@ -12,6 +12,7 @@ import io.micrometer.core.instrument.Tags;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Function;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
@@ -105,7 +106,7 @@ final class Dispatcher implements MirrorIntegration {
         MirrorRequest request;
         try {
             // The recorded copy's own X-Mirror-Id is its id, not a loop: the copies get it again.
-            List<java.util.Map.Entry<String, String>> headers = new ArrayList<>(exchange.request().headers());
+            List<Map.Entry<String, String>> headers = new ArrayList<>(exchange.request().headers());
             headers.removeIf(header -> header.getKey().equalsIgnoreCase(Mirror.MIRROR_ID_HEADER));
             request = exchange.request().withHeaders(headers);
         } catch (RuntimeException e) {
@@ -114,31 +115,24 @@ final class Dispatcher implements MirrorIntegration {
             return;
         }
         PrimaryResponse primary = exchange.response().orElse(null);
-        PendingMirror pending;
-        try {
-            Reason refused = refusedBeforeLooking(request::header);
-            if (refused != null) {
-                countAll(refused);
-                return;
-            }
-            pending = decide(request, ALL_UNDECIDED, exchange.id().isEmpty() ? null : exchange.id());
-        } catch (RuntimeException | LinkageError e) {
-            log.warn("Mirror could not consider {}", request, e);
-            countAll(Reason.ERROR);
-            return;
-        }
-        submit(pending, request, primary == null ? UNKNOWN_STATUS : primary.status(), primary);
+        submit(begin(request, exchange.id().isEmpty() ? null : exchange.id()), request,
+                primary == null ? UNKNOWN_STATUS : primary.status(), primary);
     }
 
     @Override
     public PendingMirror begin(MirrorRequest head) {
+        return begin(head, null);
+    }
+
+    /** {@link #begin(MirrorRequest)}, the copies' {@code X-Mirror-Id} being {@code id} unless {@code null}. */
+    private PendingMirror begin(MirrorRequest head, String id) {
         try {
             Reason refused = refusedBeforeLooking(head::header);
             if (refused != null) {
                 countAll(refused);
                 return null;
             }
-            return decide(head, ALL_UNDECIDED, null);
+            return decide(head, ALL_UNDECIDED, id);
         } catch (RuntimeException | LinkageError e) {
             log.warn("Mirror could not consider {}", head, e);
             countAll(Reason.ERROR);
