@@ -29,7 +29,7 @@ import java.util.Optional;
  * The end-to-end load benchmark: how much a mirrored primary loses when its shadow is healthy,
  * slow, a black hole, or refusing connections, for trafficmirror and for nginx's mirror module,
  * side by side; and for trafficmirror, a tenth of requests mirrored, answers compared, and copies
- * over TLS (trusting only make-certs.sh's private CA). Every server runs on 127.0.0.1 in a process
+ * over TLS (trusting only make-certs.sh's private CA), or recorded to a file. Every server runs on 127.0.0.1 in a process
  * of its own; {@code wrk} makes the load.
  *
  * <p>For each setup: start the shadow, start the primary (and nginx in front of it for the nginx
@@ -52,7 +52,8 @@ public final class LoadBenchmark {
     private static final String PATH = "/api/products/0/reviews";
 
     /** How copies reach a healthy shadow: plain HTTP, plain HTTP with answers compared, or over TLS. */
-    enum Send { PLAIN, COMPARED, TLS }
+    /** How copies leave: plain HTTP, HTTP with answers compared, TLS, or recorded to a file (no shadow). */
+    enum Send { PLAIN, COMPARED, TLS, RECORDED }
 
     /** What is measured: which mirror, what its shadow does, and how copies reach it. */
     record Setup(String system, String shadow, boolean breaker, int percentage, Send send) {
@@ -70,6 +71,9 @@ public final class LoadBenchmark {
         }
 
         String label() {
+            if (send == Send.RECORDED) {
+                return "recorded to a file (no shadow)";
+            }
             return switch (shadow) {
                 case "none" -> system.equals("nginx") ? "no mirror" : "no filter";
                 case "slow" -> "shadow slow (1 s)";
@@ -80,6 +84,7 @@ public final class LoadBenchmark {
                         case PLAIN -> "";
                         case COMPARED -> ", answers compared";
                         case TLS -> ", over TLS";
+                        case RECORDED -> "";
                     };
         }
     }
@@ -124,6 +129,7 @@ public final class LoadBenchmark {
             setups.add(new Setup("trafficmirror", "healthy", true, 10));
             setups.add(new Setup("trafficmirror", "healthy", true, 100, Send.COMPARED));
             setups.add(new Setup("trafficmirror", "healthy", true, 100, Send.TLS));
+            setups.add(new Setup("trafficmirror", "healthy", true, 100, Send.RECORDED));
         }
         if (options.wants("nginx")) {
             for (String shadow : List.of("none", "healthy", "slow", "blackhole", "refused")) {
@@ -173,7 +179,9 @@ public final class LoadBenchmark {
         Process primary = null;
         Process nginx = null;
         try {
-            if (!setup.shadow().equals("none") && !setup.shadow().equals("refused")) {
+            boolean shadowRuns = !setup.shadow().equals("none") && !setup.shadow().equals("refused")
+                    && setup.send() != Send.RECORDED;
+            if (shadowRuns) {
                 List<String> shadowArgs = new ArrayList<>(List.of(String.valueOf(SHADOW_PORT), setup.shadow()));
                 if (setup.send() == Send.TLS) {
                     shadowArgs.add(options.tls.resolve("shadow.p12").toAbsolutePath().toString());
@@ -183,8 +191,9 @@ public final class LoadBenchmark {
             }
             boolean filter = setup.system().equals("trafficmirror") && !setup.shadow().equals("none");
             String scheme = setup.send() == Send.TLS ? "https" : "http";
-            List<String> primaryArgs = new ArrayList<>(List.of(String.valueOf(PRIMARY_PORT),
-                    filter ? scheme + "://127.0.0.1:" + SHADOW_PORT : "none"));
+            String target = setup.send() == Send.RECORDED ? "file:" + logs.resolve("records.jsonl").toAbsolutePath()
+                    : scheme + "://127.0.0.1:" + SHADOW_PORT;
+            List<String> primaryArgs = new ArrayList<>(List.of(String.valueOf(PRIMARY_PORT), filter ? target : "none"));
             if (setup.send() == Send.TLS) {
                 primaryArgs.add("ca=" + options.tls.resolve("ca.pem").toAbsolutePath());
             }
