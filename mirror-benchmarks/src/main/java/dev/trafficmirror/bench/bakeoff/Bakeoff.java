@@ -683,11 +683,7 @@ public final class Bakeoff {
         StringBuilder text = new StringBuilder();
         text.append("# Send-path bake-off, ").append(ZonedDateTime.now().format(DateTimeFormatter.ISO_LOCAL_DATE))
                 .append("\n\n");
-        text.append("- machine: ").append(Runtime.getRuntime().availableProcessors()).append(" cores, ")
-                .append(System.getProperty("os.name")).append(' ').append(System.getProperty("os.version"))
-                .append(", load average at start ").append(loadAverage()).append('\n');
-        text.append("- Java ").append(System.getProperty("java.version")).append("; ").append(version(List.of("wrk", "-v")))
-                .append("; ").append(version(List.of(options.nginx, "-v"))).append("; ")
+        text.append(LocalProcesses.machineAndJava()).append("; ").append(version(List.of(options.nginx, "-v"))).append("; ")
                 .append(version(List.of("openssl", "version"))).append('\n');
         text.append("- clients: ").append(jars("mirror-core", "jetty-client", "httpclient5", "httpcore5", "okhttp-jvm"))
                 .append(", java.net.http of the JDK\n");

@@ -283,11 +283,7 @@ public final class LoadBenchmark {
         StringBuilder text = new StringBuilder();
         text.append("# End-to-end load benchmark, ").append(ZonedDateTime.now().format(DateTimeFormatter.ISO_LOCAL_DATE))
                 .append("\n\n");
-        text.append("- machine: ").append(Runtime.getRuntime().availableProcessors()).append(" cores, ")
-                .append(System.getProperty("os.name")).append(' ').append(System.getProperty("os.version"))
-                .append(", load average at start ").append(loadAverage()).append('\n');
-        text.append("- Java ").append(System.getProperty("java.version")).append("; ").append(version(List.of("wrk", "-v")))
-                .append("; ");
+        text.append(LocalProcesses.machineAndJava()).append("; ");
         text.append(options.wants("nginx") ? version(List.of(options.nginx, "-v")) : "nginx not run").append('\n');
         text.append("- ").append(options.rounds == 1 ? "one run per setup"
                 : "each setup run " + options.rounds + " times, interleaved; the run with the median throughput is shown")

@@ -115,6 +115,16 @@ public final class LocalProcesses {
         }
     }
 
+    /**
+     * The first two lines of a results file's environment, as markdown items: the machine (cores,
+     * system, load average now) and the Java and wrk versions, the latter without a line end.
+     */
+    public static String machineAndJava() {
+        return "- machine: " + Runtime.getRuntime().availableProcessors() + " cores, " + System.getProperty("os.name")
+                + ' ' + System.getProperty("os.version") + ", load average at start " + loadAverage() + '\n'
+                + "- Java " + System.getProperty("java.version") + "; " + version(List.of("wrk", "-v"));
+    }
+
     /** The first line a tool prints about its version ({@code wrk -v}, {@code nginx -v}). */
     public static String version(List<String> command) {
         try {
