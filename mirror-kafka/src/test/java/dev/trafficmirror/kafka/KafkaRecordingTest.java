@@ -59,7 +59,8 @@ class KafkaRecordingTest {
         cluster.startup();
         cluster.waitForReadyBrokers();
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.bootstrapServers()))) {
-            admin.createTopics(List.of(new NewTopic("traffic", 3, (short) 1), new NewTopic("outage", 1, (short) 1)))
+            admin.createTopics(List.of(new NewTopic("traffic", 3, (short) 1), new NewTopic("outage", 1, (short) 1),
+                    new NewTopic("readback", 2, (short) 1)))
                     .all().get();
         }
     }
@@ -121,6 +122,44 @@ class KafkaRecordingTest {
                     .isEqualTo(RecordFormat.FORMAT);
         }
         assertThat(partitions).as("keyed by X-Mirror-Id, the records spread over the partitions").hasSizeGreaterThan(1);
+    }
+
+    @Test
+    void shouldReadBackEveryRecordUpToTheEndTheTopicHadWhenTheReaderOpened() throws Exception {
+        String url = "kafka://" + cluster.bootstrapServers() + "/readback";
+        Mirror mirror = mirror(MirrorTarget.of(url));
+        probeUntilWritten(mirror, "readback");
+        long before = count(mirror, "readback", Reason.NONE);
+        for (int i = 0; i < 10; i++) {
+            submit(mirror, request("/read/" + i), PrimaryResponse.builder(200).build());
+        }
+        await().atMost(Duration.ofSeconds(30)).until(() -> count(mirror, "readback", Reason.NONE) == before + 10);
+
+        List<String> paths = new ArrayList<>();
+        Set<String> positions = new HashSet<>();
+        try (KafkaRecordReader reader = KafkaRecordReader.builder(url).open()) {
+            assertThat(reader.size()).isEqualTo(before + 10);
+            submit(mirror, request("/after-open"), PrimaryResponse.builder(200).build());
+            await().atMost(Duration.ofSeconds(30)).until(() -> count(mirror, "readback", Reason.NONE) == before + 11);
+            KafkaRecordReader.Message message;
+            while ((message = reader.next()) != null) {
+                paths.add(RecordFormat.decode(message.value()).request().path());
+                positions.add(message.position());
+                reader.done(message);
+            }
+        }
+        assertThat(paths).hasSize((int) before + 10).contains("/read/0", "/read/9").doesNotContain("/after-open");
+        assertThat(positions).as("each message named once").hasSize(paths.size())
+                .allMatch(position -> position.matches("partition [01], offset \\d+"));
+
+        try (KafkaRecordReader following = KafkaRecordReader.builder(url).follow(true).open()) {
+            // Following, the reader takes what came after it opened too (and would wait for more).
+            List<String> all = new ArrayList<>();
+            for (int i = 0; i < before + 11; i++) {
+                all.add(RecordFormat.decode(following.next().value()).request().path());
+            }
+            assertThat(all).contains("/after-open").containsAll(paths);
+        }
     }
 
     @Test

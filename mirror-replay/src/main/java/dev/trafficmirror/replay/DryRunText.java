@@ -28,7 +28,7 @@ final class DryRunText {
         this.options = options;
     }
 
-    void add(RecordingReader.Line line) {
+    void add(RecordSource.Line line) {
         RecordedExchange exchange = line.exchange();
         MirrorRequest request = exchange.request();
         methods.merge(request.method(), 1L, Long::sum);
@@ -37,8 +37,8 @@ final class DryRunText {
         }
         if (shown.size() < SHOWN) {
             String target = request.path() + (request.query() == null ? "" : "?" + request.query());
-            shown.add(String.format(Locale.ROOT, "line %d  +%.3f s  %s %s (%d bytes) id=%s, recorded answer %s",
-                    line.number(), Duration.between(first, exchange.receivedAt()).toNanos() / 1e9, request.method(),
+            shown.add(String.format(Locale.ROOT, "%s  +%.3f s  %s %s (%d bytes) id=%s, recorded answer %s",
+                    line.where(), Duration.between(first, exchange.receivedAt()).toNanos() / 1e9, request.method(),
                     abbreviate(target), request.bodyLength(), exchange.id(),
                     exchange.response().map(r -> String.valueOf(r.status())).orElse("not captured")));
         }
@@ -46,9 +46,9 @@ final class DryRunText {
 
     String render(Replayer replayer) {
         StringBuilder text = new StringBuilder();
-        text.append(ReplaySummary.center(" dry run: " + options.from().getFileName() + " ")).append('\n');
-        ReplaySummary.line(text, "recording", "%s: %d records in %d lines, %d unreadable", options.from(),
-                replayer.records(), replayer.lines(), replayer.unreadable());
+        text.append(ReplaySummary.center(" dry run: " + options.fromName() + " ")).append('\n');
+        ReplaySummary.line(text, "recording", "%s: %d records in %d %s, %d unreadable", options.from(),
+                replayer.records(), replayer.lines(), options.item() + "s", replayer.unreadable());
         ReplaySummary.line(text, "", "methods: %s; primary answered (as recorded): %s",
                 methods.isEmpty() ? "none" : methods.entrySet().stream().map(e -> e.getKey() + " x" + e.getValue())
                         .collect(Collectors.joining(", ")), ReplaySummary.statuses(replayer.recordedStatuses()));
@@ -73,7 +73,8 @@ final class DryRunText {
                 options.compare() ? ", comparing each answer with the recorded one" : "");
         ReplaySummary.line(text, "sent", "nothing (--dry-run)");
         ReplaySummary.line(text, "exit", "%d: %s", replayer.unreadable() > 0 ? Replay.INCOMPLETE : Replay.OK,
-                replayer.unreadable() > 0 ? replayer.unreadable() + " line(s) unreadable" : "every line is a record");
+                replayer.unreadable() > 0 ? replayer.unreadable() + " " + options.item() + "(s) unreadable"
+                        : "every " + options.item() + " is a record");
         text.append(ReplaySummary.RULE).append('\n');
         return text.toString();
     }

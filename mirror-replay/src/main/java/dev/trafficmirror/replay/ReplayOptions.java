@@ -3,7 +3,9 @@ package dev.trafficmirror.replay;
 import java.math.BigDecimal;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -11,7 +13,7 @@ import java.util.regex.Pattern;
  * The replay tool's command line, parsed and checked: every mistake is a {@link UsageException}
  * naming the flag and what it takes.
  *
- * @param from the recording
+ * @param from the recording: a file's path, or a {@code kafka://} URL
  * @param to the shadow to replay against; {@code null} only for a dry run
  * @param name the target's name in the summary, the report and the meters; {@code null} for host:port
  * @param pace how fast the records are sent
@@ -25,17 +27,22 @@ import java.util.regex.Pattern;
  * @param dryRun whether the recording is only read and checked, nothing sent
  * @param concurrency copies in flight at once (the target's {@code maxConcurrent})
  * @param progress whether progress is shown: {@code null} when on a terminal only
+ * @param group the Kafka consumer group whose replayers share the topic, or {@code null} to read it alone
+ * @param follow whether a Kafka topic is read on as records arrive, until interrupted
+ * @param kafkaProperties Kafka consumer settings
  */
-record ReplayOptions(Path from, String to, String name, Pace pace, boolean compare, boolean failOnMismatch,
+record ReplayOptions(String from, String to, String name, Pace pace, boolean compare, boolean failOnMismatch,
         String control, List<String> ignorePaths, List<String> ignoreHeaders, Path report, boolean loop,
-        boolean dryRun, int concurrency, Boolean progress) {
+        boolean dryRun, int concurrency, Boolean progress, String group, boolean follow,
+        Map<String, String> kafkaProperties) {
 
     static final String USAGE = String.join("\n",
-            "usage: java -jar mirror-replay.jar --from FILE --to URL [options]",
+            "usage: java -jar mirror-replay.jar --from FILE|kafka://host:port/topic --to URL [options]",
             "  --from FILE            the recording (trafficmirror-har/1, one HAR entry per line)",
+            "  --from kafka://host:9092/topic   the topic a kafka:// target recorded to, up to its end",
             "  --to URL               the version to replay against: http://host:port[/base]",
-            "pace (one of; default --speed 1x, the recorded pace):",
-            "  --speed 2x             the recorded timestamps, 2 times faster (0.5x slower)",
+            "pace (one of; default --speed 1x, the recorded pace, for a file, and --max for a topic):",
+            "  --speed 2x             the recorded timestamps, 2 times faster (0.5x slower); a file only",
             "  --rate 100/s           a fixed rate",
             "  --max                  as fast as the shadow answers, --concurrency copies in flight",
             "comparing:",
@@ -48,9 +55,14 @@ record ReplayOptions(Path from, String to, String name, Pace pace, boolean compa
             "other:",
             "  --name NAME            the target's name in the summary and report (default host:port)",
             "  --concurrency 16       copies in flight at once (1-1024)",
-            "  --loop                 replay the recording again and again until Ctrl-C",
+            "  --loop                 replay the file again and again until Ctrl-C",
             "  --dry-run              read and check the recording, send nothing, say what would be sent",
             "  --progress, --no-progress   progress on stderr (default: only on a terminal)",
+            "kafka:",
+            "  --group ID             read in this consumer group: its replayers share the partitions, each",
+            "                         from where the group left off; a record is committed once it is sent",
+            "  --follow               go on reading as records arrive, until Ctrl-C",
+            "  --kafka-property k=v   a Kafka consumer setting, e.g. security.protocol=SSL (repeatable)",
             "exit codes: 0 done; 1 answers differ (--fail-on-mismatch); 2 bad arguments;",
             "  3 the recording cannot be read; 4 incomplete: unreadable lines or copies not answered;",
             "  130 interrupted (Ctrl-C), after the summary so far");
@@ -61,6 +73,7 @@ record ReplayOptions(Path from, String to, String name, Pace pace, boolean compa
     ReplayOptions {
         ignorePaths = List.copyOf(ignorePaths);
         ignoreHeaders = List.copyOf(ignoreHeaders);
+        kafkaProperties = Map.copyOf(kafkaProperties);
     }
 
     /** How fast the records are sent. */
@@ -90,7 +103,7 @@ record ReplayOptions(Path from, String to, String name, Pace pace, boolean compa
 
     /** @throws UsageException naming the flag and what it accepts */
     static ReplayOptions parse(String... args) {
-        Path from = null;
+        String from = null;
         String to = null;
         String name = null;
         Pace pace = null;
@@ -105,10 +118,13 @@ record ReplayOptions(Path from, String to, String name, Pace pace, boolean compa
         boolean dryRun = false;
         int concurrency = 16;
         Boolean progress = null;
+        String group = null;
+        boolean follow = false;
+        Map<String, String> kafkaProperties = new LinkedHashMap<>();
         for (int i = 0; i < args.length; i++) {
             String flag = args[i];
             switch (flag) {
-                case "--from" -> from = Path.of(value(args, ++i, flag, "the recording's path"));
+                case "--from" -> from = value(args, ++i, flag, "the recording's path, or a kafka://host:port/topic URL");
                 case "--to" -> to = url(value(args, ++i, flag, "the URL to replay against"), flag);
                 case "--name" -> name = value(args, ++i, flag, "the target's name");
                 case "--speed", "--rate", "--max" -> {
@@ -134,12 +150,43 @@ record ReplayOptions(Path from, String to, String name, Pace pace, boolean compa
                 case "--concurrency" -> concurrency = concurrency(value(args, ++i, flag, "a number from 1 to 1024"));
                 case "--progress" -> progress = true;
                 case "--no-progress" -> progress = false;
+                case "--group" -> group = value(args, ++i, flag, "a consumer group's id");
+                case "--follow" -> follow = true;
+                case "--kafka-property" -> property(value(args, ++i, flag, "a consumer setting as name=value"),
+                        kafkaProperties);
                 case "--help", "-h" -> throw new UsageException("");
                 default -> throw new UsageException("unknown flag '" + flag + "'");
             }
         }
         if (from == null) {
-            throw new UsageException("--from FILE is required");
+            throw new UsageException("--from FILE or --from kafka://host:port/topic is required");
+        }
+        boolean kafka = isKafka(from);
+        if (kafka) {
+            if (loop) {
+                throw new UsageException("--loop replays a file again and again; a topic is read to its end, or,"
+                        + " with --follow, on as records arrive");
+            }
+            if (pace instanceof Pace.Speed) {
+                throw new UsageException("--speed keeps the recorded pace, which needs the recorded order: a file's."
+                        + " A topic's partitions are read side by side; use --rate or --max");
+            }
+            if (follow && dryRun) {
+                throw new UsageException("--follow and --dry-run do not go together: a dry run reads to the end");
+            }
+        } else {
+            try {
+                Path.of(from);
+            } catch (java.nio.file.InvalidPathException e) {
+                throw new UsageException("--from takes a file's path or a kafka://host:port/topic URL; was " + from);
+            }
+            for (String only : new String[] {group == null ? null : "--group", follow ? "--follow" : null,
+                    kafkaProperties.isEmpty() ? null : "--kafka-property"}) {
+                if (only != null) {
+                    throw new UsageException(only + " is for reading a Kafka topic (--from kafka://host:port/topic);"
+                            + " --from is a file");
+                }
+            }
         }
         if (to == null && !dryRun) {
             throw new UsageException("--to URL is required");
@@ -151,8 +198,44 @@ record ReplayOptions(Path from, String to, String name, Pace pace, boolean compa
         if (!compare && (!ignorePaths.isEmpty() || !ignoreHeaders.isEmpty())) {
             throw new UsageException("--ignore-path and --ignore-header need --compare");
         }
-        return new ReplayOptions(from, to, name, pace == null ? new Pace.Speed(1) : pace, compare, failOnMismatch,
-                control, ignorePaths, ignoreHeaders, report, loop, dryRun, concurrency, progress);
+        if (pace == null) {
+            pace = kafka ? new Pace.Max() : new Pace.Speed(1);
+        }
+        return new ReplayOptions(from, to, name, pace, compare, failOnMismatch, control, ignorePaths, ignoreHeaders,
+                report, loop, dryRun, concurrency, progress, group, follow, kafkaProperties);
+    }
+
+    private static boolean isKafka(String from) {
+        return from.regionMatches(true, 0, "kafka://", 0, "kafka://".length());
+    }
+
+    /** Whether the records come from a Kafka topic rather than a file. */
+    boolean fromKafka() {
+        return isKafka(from);
+    }
+
+    /** The recording's file; only when not {@link #fromKafka()}. */
+    Path fromFile() {
+        return Path.of(from);
+    }
+
+    /** The recording's short name, for titles: the file's name, or the topic's. */
+    String fromName() {
+        return fromKafka() ? from.substring(from.lastIndexOf('/') + 1) : String.valueOf(fromFile().getFileName());
+    }
+
+    /** What one of the recording's items is called: a file's line, a topic's message. */
+    String item() {
+        return fromKafka() ? "message" : "line";
+    }
+
+    private static void property(String value, Map<String, String> properties) {
+        int equals = value.indexOf('=');
+        if (equals <= 0) {
+            throw new UsageException("--kafka-property takes a consumer setting as name=value, such as"
+                    + " security.protocol=SSL; was " + value);
+        }
+        properties.put(value.substring(0, equals).trim(), value.substring(equals + 1));
     }
 
     private static String value(String[] args, int at, String flag, String what) {

@@ -66,7 +66,7 @@ record ReplayResult(ReplayOptions options, long lines, long records, long unread
         return switch (exitCode()) {
             case Replay.INTERRUPTED -> "interrupted: the summary so far";
             case Replay.MISMATCH -> differing() + " answer(s) differ from the recorded ones (--fail-on-mismatch)";
-            case Replay.INCOMPLETE -> (unreadable > 0 ? unreadable + " line(s) unreadable" : "")
+            case Replay.INCOMPLETE -> (unreadable > 0 ? unreadable + " " + options.item() + "(s) unreadable" : "")
                     + (unreadable > 0 && unanswered() > 0 ? ", " : "")
                     + (unanswered() > 0 ? unanswered() + " copies not answered" : "");
             default -> options.failOnMismatch() ? "every answer as recorded, noise set aside" : "done";

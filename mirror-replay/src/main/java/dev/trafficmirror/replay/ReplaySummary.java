@@ -36,9 +36,9 @@ final class ReplaySummary {
         ReplayOptions options = result.options();
         TargetStats shadow = result.shadow();
         String name = shadow.target().name();
-        text.append(center(" replay: " + options.from().getFileName() + " -> " + name + " ")).append('\n');
-        line(text, "recording", "%s: %d records in %d lines, %d unreadable%s", options.from(), result.records(),
-                result.lines(), result.unreadable(), recordedSpan(result));
+        text.append(center(" replay: " + options.fromName() + " -> " + name + " ")).append('\n');
+        line(text, "recording", "%s: %d records in %d %s, %d unreadable%s", options.from(), result.records(),
+                result.lines(), options.item() + "s", result.unreadable(), recordedSpan(result));
         line(text, "", "primary answered (as recorded): %s%s", statuses(result.recordedStatuses()),
                 result.notCaptured() > 0 ? ", not captured x" + result.notCaptured() : "");
         double seconds = result.elapsed().toNanos() / 1e9;
@@ -67,7 +67,7 @@ final class ReplaySummary {
         }
         differences(text, result);
         if (result.unreadable() > 0) {
-            line(text, "unreadable", "%d line(s) not replayed%s:", result.unreadable(),
+            line(text, "unreadable", "%d %s(s) not replayed%s:", result.unreadable(), options.item(),
                     result.unknownVersion() > 0 ? ", " + result.unknownVersion() + " of another format version" : "");
             result.namedUnreadable().forEach(problem -> line(text, "", "%s", abbreviate(problem)));
             if (result.unreadable() > result.namedUnreadable().size()) {

@@ -55,6 +55,7 @@ final class Replayer {
     private final boolean terminal;
     private volatile boolean stop;
     private volatile Thread running;
+    private volatile RecordSource source;
 
     private long lines;
     private long records;
@@ -82,6 +83,10 @@ final class Replayer {
         if (thread != null) {
             LockSupport.unpark(thread);
         }
+        RecordSource reading = source;
+        if (reading != null) {
+            reading.wakeup();
+        }
     }
 
     boolean stopped() {
@@ -96,13 +101,16 @@ final class Replayer {
     /** Replays (or, with {@code --dry-run}, reads) the recording; prints the summary; returns the exit code. */
     int run() {
         running = Thread.currentThread();
-        String problem = Replay.unreadable(options.from());
+        String problem = options.fromKafka() ? null : Replay.unreadable(options.fromFile());
         if (problem != null) {
             err.println("mirror-replay: " + problem);
             return Replay.UNREADABLE_RECORDING;
         }
         try {
             return options.dryRun() ? dryRun() : replay();
+        } catch (IllegalArgumentException e) {
+            err.println("mirror-replay: --from " + options.from() + ": " + e.getMessage());
+            return Replay.USAGE;
         } catch (IOException e) {
             err.println("mirror-replay: cannot read " + options.from() + ": " + e.getMessage());
             return Replay.UNREADABLE_RECORDING;
@@ -111,13 +119,14 @@ final class Replayer {
 
     private int dryRun() throws IOException {
         DryRunText plan = new DryRunText(options);
-        try (RecordingReader reader = new RecordingReader(options.from())) {
-            RecordingReader.Line line;
-            while ((line = reader.next()) != null) {
+        try (RecordSource source = open()) {
+            RecordSource.Line line;
+            while (!stop && (line = source.next()) != null) {
                 count(line);
                 if (!line.unreadable()) {
                     plan.add(line);
                 }
+                source.done(line);
             }
         }
         out.print(plan.render(this));
@@ -125,27 +134,42 @@ final class Replayer {
         return unreadable > 0 ? Replay.INCOMPLETE : Replay.OK;
     }
 
+    /** The source, woken by {@link #stop} while it waits for records. */
+    private RecordSource open() throws IOException {
+        RecordSource source = RecordSource.open(options);
+        this.source = source;
+        if (stop) {
+            source.wakeup();
+        }
+        return source;
+    }
+
     private int replay() throws IOException {
+        // Opened first: a recording that cannot be read is said before anything is made.
+        RecordSource first = open();
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
         ShadowStatuses statuses = new ShadowStatuses();
         Mirror mirror = mirror(registry, statuses);
         MirrorReport report = options.report() == null ? null : MirrorReport.builder(mirror).meterRegistry(registry)
-                .title("replay of " + options.from().getFileName() + " \u2192 " + target(mirror).name())
+                .title("replay of " + options.fromName() + " \u2192 " + target(mirror).name())
                 .primaryName("recording")
-                .description("The exchanges recorded in " + options.from().getFileName() + " replayed to "
+                .description("The exchanges recorded in " + options.from() + " replayed to "
                         + options.to() + " (" + options.paceText() + "); each answer compared with the answer the"
                         + " primary gave when it was recorded.")
                 .interval(Duration.ofSeconds(1)).points(601).build();
         Gauge inFlight = registry.get("mirror.inflight").tag("mirror", MIRROR_NAME).gauge();
-        long total = options.loop() ? -1 : lineCount(options.from());
-        Progress progress = Progress.start(options.progress() == null ? terminal : options.progress(), err,
-                this::sent, total, options.loop());
         long started = System.nanoTime();
         boolean interrupted;
+        String unfinished = null;
         try {
-            interrupted = send(mirror.integration(), inFlight, started);
-        } finally {
-            progress.stop();
+            interrupted = send(first, mirror.integration(), inFlight, started);
+        } catch (IOException e) {
+            // The source broke off (a broker gone for good): what was replayed so far is summed up.
+            interrupted = true;
+            unfinished = e.getMessage();
+        } catch (RuntimeException e) {
+            mirror.close(Duration.ZERO);
+            throw e;
         }
         Duration elapsed = Duration.ofNanos(System.nanoTime() - started);
         awaitSettled(inFlight, TIMEOUT.plusSeconds(2));
@@ -163,55 +187,73 @@ final class Replayer {
                 lastReceived, sent.get(), passes, elapsed, interrupted, stats, comparisons, statuses.snapshot(), times);
         out.print(ReplaySummary.render(result));
         out.flush();
+        if (unfinished != null) {
+            err.println("mirror-replay: stopped reading " + options.from() + ": " + unfinished);
+            return Replay.UNREADABLE_RECORDING;
+        }
         return result.exitCode();
     }
 
     /** Sends every record, pass after pass with {@code --loop}; whether it was interrupted. */
-    private boolean send(MirrorIntegration mirror, Gauge inFlight, long started) throws IOException {
+    private boolean send(RecordSource first, MirrorIntegration mirror, Gauge inFlight, long started)
+            throws IOException {
         int window = options.concurrency() * 2;
         double rateGapNanos = options.pace() instanceof ReplayOptions.Pace.Rate rate ? 1e9 / rate.perSecond() : 0;
         double speed = options.pace() instanceof ReplayOptions.Pace.Speed s ? s.factor() : 0;
         long passStart = started;
-        do {
-            passes++;
-            Instant passFirst = null;
-            try (RecordingReader reader = new RecordingReader(options.from())) {
-                RecordingReader.Line line;
-                while (!stop && (line = reader.next()) != null) {
-                    if (passes == 1) {
-                        count(line);
+        Progress progress = null;
+        try {
+            do {
+                passes++;
+                Instant passFirst = null;
+                try (RecordSource source = passes == 1 ? first : open()) {
+                    if (progress == null) {
+                        progress = Progress.start(options.progress() == null ? terminal : options.progress(), err,
+                                this::sent, options.loop() ? -1 : source.size(), options.loop() || options.follow());
                     }
-                    if (line.unreadable()) {
-                        continue;
-                    }
-                    RecordedExchange exchange = line.exchange();
-                    long due;
-                    if (speed > 0) {
-                        if (passFirst == null) {
-                            passFirst = exchange.receivedAt();
+                    RecordSource.Line line;
+                    while (!stop && (line = source.next()) != null) {
+                        if (passes == 1) {
+                            count(line);
                         }
-                        long recordedOffset = Math.max(0, Duration.between(passFirst, exchange.receivedAt()).toNanos());
-                        due = passStart + (long) (recordedOffset / speed);
-                    } else if (rateGapNanos > 0) {
-                        due = started + (long) (sent.get() * rateGapNanos);
-                    } else {
-                        due = System.nanoTime();
+                        if (line.unreadable()) {
+                            source.done(line);
+                            continue;
+                        }
+                        RecordedExchange exchange = line.exchange();
+                        long due;
+                        if (speed > 0) {
+                            if (passFirst == null) {
+                                passFirst = exchange.receivedAt();
+                            }
+                            long recordedOffset = Math.max(0, Duration.between(passFirst, exchange.receivedAt()).toNanos());
+                            due = passStart + (long) (recordedOffset / speed);
+                        } else if (rateGapNanos > 0) {
+                            due = started + (long) (sent.get() * rateGapNanos);
+                        } else {
+                            due = System.nanoTime();
+                        }
+                        awaitTime(due);
+                        awaitRoom(inFlight, window);
+                        if (stop) {
+                            break;
+                        }
+                        mirror.replay(exchange);
+                        sent.incrementAndGet();
+                        source.done(line);
                     }
-                    awaitTime(due);
-                    awaitRoom(inFlight, window);
-                    if (stop) {
-                        break;
-                    }
-                    mirror.replay(exchange);
-                    sent.incrementAndGet();
                 }
+                passStart = System.nanoTime();
+            } while (options.loop() && !stop && records > 0);
+        } finally {
+            if (progress != null) {
+                progress.stop();
             }
-            passStart = System.nanoTime();
-        } while (options.loop() && !stop && records > 0);
+        }
         return stop;
     }
 
-    private void count(RecordingReader.Line line) {
+    private void count(RecordSource.Line line) {
         lines++;
         if (line.unreadable()) {
             unreadable++;
@@ -219,7 +261,7 @@ final class Replayer {
                 unknownVersion++;
             }
             if (namedUnreadable.size() < NAMED_UNREADABLE) {
-                namedUnreadable.add("line " + line.number() + ": " + line.problem());
+                namedUnreadable.add(line.where() + ": " + line.problem());
             }
             return;
         }
@@ -247,7 +289,7 @@ final class Replayer {
                 .trace(TracePropagation.PROPAGATE)
                 .maxConcurrent(options.concurrency())
                 .queueCapacity(options.concurrency())
-                .maxBodySize(RecordingReader.MAX_LINE)
+                .maxBodySize(FileSource.MAX_LINE)
                 .responseCaptureLimit(CAPTURE_LIMIT)
                 .timeout(TIMEOUT)
                 .meterRegistry(registry);
@@ -289,29 +331,6 @@ final class Replayer {
         while (inFlight.value() > 0 && System.nanoTime() < deadline) {
             LockSupport.parkNanos(1_000_000L);
         }
-    }
-
-    /** The lines of the file, for the progress's ETA: a quick count of line feeds. */
-    private static long lineCount(Path file) throws IOException {
-        long count = 0;
-        long size = Files.size(file);
-        byte[] buffer = new byte[1 << 16];
-        try (var in = Files.newInputStream(file)) {
-            int read;
-            int last = '\n';
-            while ((read = in.read(buffer)) > 0) {
-                for (int i = 0; i < read; i++) {
-                    if (buffer[i] == '\n') {
-                        count++;
-                    }
-                }
-                last = buffer[read - 1];
-            }
-            if (size > 0 && last != '\n') {
-                count++;
-            }
-        }
-        return count;
     }
 
     private void writeReport(String page) throws IOException {

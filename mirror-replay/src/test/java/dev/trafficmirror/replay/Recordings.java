@@ -1,8 +1,11 @@
 package dev.trafficmirror.replay;
 
+import static org.awaitility.Awaitility.await;
+
 import dev.trafficmirror.core.Mirror;
 import dev.trafficmirror.core.MirrorRequest;
 import dev.trafficmirror.core.MirrorTarget;
+import dev.trafficmirror.core.Outcome;
 import dev.trafficmirror.core.integration.PrimaryResponse;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
@@ -33,25 +36,65 @@ final class Recordings {
      * and one POST with a body, each answered by {@link #answer}, into {@code file}.
      */
     static Path record(Path file, int count) {
-        try (Mirror mirror = Mirror.builder()
-                .target(MirrorTarget.of("file:" + file.toAbsolutePath()))
-                .meterRegistry(new SimpleMeterRegistry())
-                .drainTimeout(Duration.ofSeconds(10))
-                .build()) {
+        try (Mirror mirror = recorder("file:" + file.toAbsolutePath())) {
             for (int i = 1; i <= count; i++) {
-                MirrorRequest.Builder request = i == count
-                        ? MirrorRequest.builder("POST", "/products/" + i).header("Content-Type", "application/json")
-                                .body("{\"stars\":5}".getBytes(StandardCharsets.UTF_8))
-                        : MirrorRequest.builder("GET", "/products/" + i).query("lang=en");
-                request.header("Host", "shop.example").header("X-Request-Id", "req-" + i).scheme("https");
-                mirror.integration().submit(request.build(), PrimaryResponse.builder(200)
-                        .header("Content-Type", "application/json")
-                        .body(answer(i).getBytes(StandardCharsets.UTF_8))
-                        .latency(Duration.ofMillis(3))
-                        .build());
+                submit(mirror, i, i == count);
             }
         }
         return file;
+    }
+
+    /**
+     * Records exchanges {@code first} to {@code last} ({@code GET /products/{id}?lang=en}, {@code X-Request-Id:
+     * req-N}) to a {@code kafka://} target, and waits until the broker has every one. The first is sent again
+     * until it is taken: a producer that does not know the topic's partitions yet drops a record at once.
+     */
+    static void recordToKafka(String url, int first, int last) {
+        try (Mirror mirror = recorder(url)) {
+            await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(50)).until(() -> {
+                long before = settled(mirror);
+                submit(mirror, first, false);
+                await().atMost(Duration.ofSeconds(10)).until(() -> settled(mirror) > before);
+                return count(mirror, Outcome.COMPLETED) == 1;
+            });
+            for (int i = first + 1; i <= last; i++) {
+                submit(mirror, i, false);
+            }
+            await().atMost(Duration.ofSeconds(30)).until(() -> count(mirror, Outcome.COMPLETED) == last - first + 1);
+        }
+    }
+
+    private static long count(Mirror mirror, Outcome outcome) {
+        return mirror.stats().get(0).count(outcome);
+    }
+
+    private static long settled(Mirror mirror) {
+        long settled = 0;
+        for (Outcome outcome : Outcome.values()) {
+            settled += count(mirror, outcome);
+        }
+        return settled;
+    }
+
+    private static Mirror recorder(String url) {
+        return Mirror.builder()
+                .target(MirrorTarget.of(url))
+                .meterRegistry(new SimpleMeterRegistry())
+                .drainTimeout(Duration.ofSeconds(10))
+                .build();
+    }
+
+    private static void submit(Mirror mirror, int i, boolean post) {
+        MirrorRequest.Builder request = post
+                ? MirrorRequest.builder("POST", "/products/" + i).header("Content-Type", "application/json")
+                        .body("{\"stars\":5}".getBytes(StandardCharsets.UTF_8))
+                : MirrorRequest.builder("GET", "/products/" + i).query("lang=en");
+        request.header("Host", "shop.example").header("X-Request-Id", "req-" + i).scheme("https");
+        mirror.integration().submit(request.build(), PrimaryResponse.builder(200)
+                .header("Content-Type", "application/json")
+                .body(answer(i).getBytes(StandardCharsets.UTF_8))
+                .latency(Duration.ofMillis(3))
+                .build());
     }
 
     /** Appends raw lines, as a broken writer or another tool might have. */

@@ -69,5 +69,11 @@ class ReplayJarIT {
         Run usage = java("--from", recording.toString(), "--to", "localhost:9081");
         assertThat(usage.code()).isEqualTo(Replay.USAGE);
         assertThat(usage.err()).contains("--to takes an http:// or https:// URL", "exit codes:");
+
+        // Kafka's client is in the jar: its own definitions check a consumer setting.
+        Run kafka = java("--from", "kafka://127.0.0.1:9/traffic", "--to", "http://127.0.0.1:9",
+                "--kafka-property", "securty.protocol=SSL");
+        assertThat(kafka.code()).as(kafka.err()).isEqualTo(Replay.USAGE);
+        assertThat(kafka.err()).contains("Kafka consumer setting 'securty.protocol' is unknown");
     }
 }

@@ -256,7 +256,7 @@ class ReplayTest {
     @Test
     void shouldRefuseBadArgumentsWithUsage() {
         assertThat(replay("--to", "http://127.0.0.1:1")).isEqualTo(Replay.USAGE);
-        assertThat(err.toString(StandardCharsets.UTF_8)).contains("mirror-replay: --from FILE is required", "usage:");
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("mirror-replay: --from FILE or --from kafka://host:port/topic is required", "usage:");
         assertThat(replay("--from", "x", "--to", "ftp://x")).isEqualTo(Replay.USAGE);
         assertThat(replay("--from", "x", "--to", "http://x", "--rate", "fast")).isEqualTo(Replay.USAGE);
         assertThat(replay("--from", "x", "--to", "http://x", "--speed", "2x", "--max")).isEqualTo(Replay.USAGE);

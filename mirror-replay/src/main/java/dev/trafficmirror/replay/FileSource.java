@@ -1,0 +1,94 @@
+package dev.trafficmirror.replay;
+
+import java.io.BufferedInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+
+/**
+ * Reads a recording's file line by line, as bytes (so that a line that is not valid UTF-8 is
+ * refused, not silently repaired). A line that is not a record is handed back as unreadable with
+ * its number and why; the reader goes on with the next. A line longer than {@link #MAX_LINE} is
+ * skipped without being held.
+ */
+final class FileSource implements RecordSource {
+
+    /** The longest line read: a 1 MiB body and a 1 MiB answer in base64 fit many times over. */
+    static final int MAX_LINE = 64 << 20;
+
+    private final Path file;
+    private final InputStream in;
+    private final ByteArrayOutputStream line = new ByteArrayOutputStream(8192);
+    private long number;
+
+    FileSource(Path file) throws IOException {
+        this.file = file;
+        this.in = new BufferedInputStream(Files.newInputStream(file), 1 << 16);
+    }
+
+    @Override
+    public Line next() throws IOException {
+        line.reset();
+        boolean tooLong = false;
+        int b;
+        while ((b = in.read()) != -1 && b != '\n') {
+            if (line.size() < MAX_LINE) {
+                line.write(b);
+            } else {
+                tooLong = true;
+            }
+        }
+        if (b == -1 && line.size() == 0 && !tooLong) {
+            return null;
+        }
+        number++;
+        String where = "line " + number;
+        if (tooLong) {
+            return new Line(where, null, "longer than " + (MAX_LINE >> 20) + " MiB", false);
+        }
+        byte[] bytes = line.toByteArray();
+        int length = bytes.length > 0 && bytes[bytes.length - 1] == '\r' ? bytes.length - 1 : bytes.length;
+        return Line.decode(where, length == bytes.length ? bytes : Arrays.copyOf(bytes, length), "empty line");
+    }
+
+    @Override
+    public void done(Line line) {
+        // A file keeps no place: a replay reads it from the start.
+    }
+
+    /** The file's lines: a quick count of line feeds. */
+    @Override
+    public long size() throws IOException {
+        long count = 0;
+        byte[] buffer = new byte[1 << 16];
+        try (InputStream counted = Files.newInputStream(file)) {
+            int read;
+            int last = '\n';
+            while ((read = counted.read(buffer)) > 0) {
+                for (int i = 0; i < read; i++) {
+                    if (buffer[i] == '\n') {
+                        count++;
+                    }
+                }
+                last = buffer[read - 1];
+            }
+            if (last != '\n') {
+                count++;
+            }
+        }
+        return count;
+    }
+
+    @Override
+    public void wakeup() {
+        // Reading a file never waits for lines to come.
+    }
+
+    @Override
+    public void close() throws IOException {
+        in.close();
+    }
+}
