@@ -77,9 +77,14 @@ final class KafkaBroker {
         Path log = dir.resolve("kafka.log");
         Process broker = processes.java("kafka.Kafka", List.of("-Xms512m", "-Xmx512m"),
                 List.of(properties.toAbsolutePath().toString()), log);
-        awaitPort(port, broker, log);
-        try (Admin admin = admin(port)) {
-            admin.createTopics(List.of(new NewTopic(TOPIC, PARTITIONS, (short) 1))).all().get(30, TimeUnit.SECONDS);
+        try {
+            awaitPort(port, broker, log);
+            try (Admin admin = admin(port)) {
+                admin.createTopics(List.of(new NewTopic(TOPIC, PARTITIONS, (short) 1))).all().get(30, TimeUnit.SECONDS);
+            }
+        } catch (Exception e) {
+            processes.stop(broker);
+            throw e;
         }
         return broker;
     }

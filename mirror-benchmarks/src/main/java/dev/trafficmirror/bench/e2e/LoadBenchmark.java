@@ -361,7 +361,8 @@ public final class LoadBenchmark {
                     .append("\n\n");
             text.append("| setup | req/s | p50 | p99 | errors | req/s vs none | p50 vs none | p99 vs none "
                     + "| req/s vs healthy | p50 vs healthy | p99 vs healthy | CPU/req ").append(ours ? "primary" : "nginx + primary")
-                    .append(" | CPU/req shadow |").append(ours ? " primary CPU/req by thread (us) | mirrored copies |" : "")
+                    .append(ours ? " | CPU/req shadow or broker |" : " | CPU/req shadow |")
+                    .append(ours ? " primary CPU/req by thread (us) | mirrored copies |" : "")
                     .append('\n');
             text.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|").append(ours ? "---|---|" : "")
                     .append('\n');
