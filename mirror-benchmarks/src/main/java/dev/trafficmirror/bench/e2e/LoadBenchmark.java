@@ -38,9 +38,10 @@ import java.util.Optional;
  * <p>For each setup: start the shadow (or the broker), start the primary (and nginx in front of it
  * for the nginx table), load it with {@code wrk} for the warm-up, then measure with {@code wrk} for
  * the duration, stop everything. A recording's records are counted once the primary has stopped
- * (the lines of the files, the end offsets of the topic) and shown beside the mirror's own counts. Results go to standard output and to {@code target/e2e/results.md} as markdown
- * tables, with throughput and latency as ratios to the run without mirroring and to the run with a
- * healthy shadow. Run it through {@code mirror-benchmarks/run-e2e.sh}.
+ * (the lines of the files, the end offsets of the topic) and shown beside the mirror's own counts.
+ * Results go to standard output and to {@code target/e2e/results.md} as markdown tables, with
+ * throughput and latency as ratios to the run without mirroring and to the run with a healthy
+ * shadow. Run it through {@code mirror-benchmarks/run-e2e.sh}.
  *
  * <pre>
  * LoadBenchmark [--duration 10s] [--warmup 5s] [--threads 2] [--connections 16] [--rounds 1]
