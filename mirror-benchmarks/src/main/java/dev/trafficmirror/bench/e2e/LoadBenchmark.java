@@ -12,6 +12,7 @@ import dev.trafficmirror.bench.local.Wrk;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -28,15 +29,19 @@ import java.util.Optional;
 /**
  * The end-to-end load benchmark: how much a mirrored primary loses when its shadow is healthy,
  * slow, a black hole, or refusing connections, for trafficmirror and for nginx's mirror module,
- * side by side; and for trafficmirror, a tenth of requests mirrored, answers compared, and copies
- * over TLS (trusting only make-certs.sh's private CA), or recorded to a file. Every server runs on 127.0.0.1 in a process
- * of its own; {@code wrk} makes the load.
+ * side by side; and for trafficmirror, a tenth of requests mirrored, answers compared, copies
+ * over TLS (trusting only make-certs.sh's private CA), and every exchange recorded, with no shadow,
+ * to a file or to Kafka (mirror-kafka producing to a broker of {@link KafkaBroker}'s, started fresh
+ * for each measurement). Every server runs on 127.0.0.1 in a process of its own; {@code wrk} makes
+ * the load.
  *
- * <p>For each setup: start the shadow, start the primary (and nginx in front of it for the nginx
- * table), load it with {@code wrk} for the warm-up, then measure with {@code wrk} for the duration,
- * stop everything. Results go to standard output and to {@code target/e2e/results.md} as markdown
- * tables, with throughput and latency as ratios to the run without mirroring and to the run with a
- * healthy shadow. Run it through {@code mirror-benchmarks/run-e2e.sh}.
+ * <p>For each setup: start the shadow (or the broker), start the primary (and nginx in front of it
+ * for the nginx table), load it with {@code wrk} for the warm-up, then measure with {@code wrk} for
+ * the duration, stop everything. A recording's records are counted once the primary has stopped
+ * (the lines of the files, the end offsets of the topic) and shown beside the mirror's own counts.
+ * Results go to standard output and to {@code target/e2e/results.md} as markdown tables, with
+ * throughput and latency as ratios to the run without mirroring and to the run with a healthy
+ * shadow. Run it through {@code mirror-benchmarks/run-e2e.sh}.
  *
  * <pre>
  * LoadBenchmark [--duration 10s] [--warmup 5s] [--threads 2] [--connections 16] [--rounds 1]
@@ -49,11 +54,15 @@ public final class LoadBenchmark {
     private static final int PRIMARY_PORT = 18180;
     private static final int SHADOW_PORT = 18182;
     private static final int NGINX_PORT = 18190;
+    /** The Kafka broker's listener; its controller's is the next port. */
+    private static final int KAFKA_PORT = 18192;
     private static final String PATH = "/api/products/0/reviews";
 
-    /** How copies reach a healthy shadow: plain HTTP, plain HTTP with answers compared, or over TLS. */
-    /** How copies leave: plain HTTP, HTTP with answers compared, TLS, or recorded to a file (no shadow). */
-    enum Send { PLAIN, COMPARED, TLS, RECORDED }
+    /**
+     * How copies leave: plain HTTP, HTTP with answers compared, TLS, or recorded (no shadow) to a file
+     * or to Kafka (a broker of {@link KafkaBroker}'s).
+     */
+    enum Send { PLAIN, COMPARED, TLS, RECORDED, KAFKA }
 
     /** What is measured: which mirror, what its shadow does, and how copies reach it. */
     record Setup(String system, String shadow, boolean breaker, int percentage, Send send) {
@@ -74,6 +83,9 @@ public final class LoadBenchmark {
             if (send == Send.RECORDED) {
                 return "recorded to a file (no shadow)";
             }
+            if (send == Send.KAFKA) {
+                return "recorded to Kafka (no shadow)";
+            }
             return switch (shadow) {
                 case "none" -> system.equals("nginx") ? "no mirror" : "no filter";
                 case "slow" -> "shadow slow (1 s)";
@@ -84,14 +96,14 @@ public final class LoadBenchmark {
                         case PLAIN -> "";
                         case COMPARED -> ", answers compared";
                         case TLS -> ", over TLS";
-                        case RECORDED -> "";
+                        case RECORDED, KAFKA -> "";
                     };
         }
     }
 
     /**
      * One measured run. CPU is per request served, in microseconds: the primary's process (with
-     * nginx's processes for nginx), and the shadow's.
+     * nginx's processes for nginx), and the shadow's (the Kafka broker's, for Kafka).
      */
     record Result(Setup setup, double requestsPerSecond, double p50Millis, double p99Millis, long requests, long errors,
             double primaryCpuMicros, double shadowCpuMicros, String primaryThreads, String mirrorStats) {
@@ -130,6 +142,7 @@ public final class LoadBenchmark {
             setups.add(new Setup("trafficmirror", "healthy", true, 100, Send.COMPARED));
             setups.add(new Setup("trafficmirror", "healthy", true, 100, Send.TLS));
             setups.add(new Setup("trafficmirror", "healthy", true, 100, Send.RECORDED));
+            setups.add(new Setup("trafficmirror", "healthy", true, 100, Send.KAFKA));
         }
         if (options.wants("nginx")) {
             for (String shadow : List.of("none", "healthy", "slow", "blackhole", "refused")) {
@@ -176,11 +189,12 @@ public final class LoadBenchmark {
         requireFree(PRIMARY_PORT);
         requireFree(NGINX_PORT);
         Process shadow = null;
+        Process broker = null;
         Process primary = null;
         Process nginx = null;
         try {
-            boolean shadowRuns = !setup.shadow().equals("none") && !setup.shadow().equals("refused")
-                    && setup.send() != Send.RECORDED;
+            boolean recorded = setup.send() == Send.RECORDED || setup.send() == Send.KAFKA;
+            boolean shadowRuns = !setup.shadow().equals("none") && !setup.shadow().equals("refused") && !recorded;
             if (shadowRuns) {
                 List<String> shadowArgs = new ArrayList<>(List.of(String.valueOf(SHADOW_PORT), setup.shadow()));
                 if (setup.send() == Send.TLS) {
@@ -189,10 +203,18 @@ public final class LoadBenchmark {
                 shadow = processes.java(ShadowServer.class, List.of("-Xms256m", "-Xmx256m"), shadowArgs, logs.resolve("shadow.log"));
                 awaitPort(SHADOW_PORT, shadow, logs.resolve("shadow.log"));
             }
+            if (setup.send() == Send.KAFKA) {
+                // A fresh broker for each measurement: it starts in a few seconds, and its topic holds
+                // this measurement's records only.
+                broker = KafkaBroker.start(processes, KAFKA_PORT, logs);
+            }
             boolean filter = setup.system().equals("trafficmirror") && !setup.shadow().equals("none");
             String scheme = setup.send() == Send.TLS ? "https" : "http";
-            String target = setup.send() == Send.RECORDED ? "file:" + logs.resolve("records.jsonl").toAbsolutePath()
-                    : scheme + "://127.0.0.1:" + SHADOW_PORT;
+            String target = switch (setup.send()) {
+                case RECORDED -> "file:" + logs.resolve("records.jsonl").toAbsolutePath();
+                case KAFKA -> "kafka://127.0.0.1:" + KAFKA_PORT + "/" + KafkaBroker.TOPIC;
+                default -> scheme + "://127.0.0.1:" + SHADOW_PORT;
+            };
             List<String> primaryArgs = new ArrayList<>(List.of(String.valueOf(PRIMARY_PORT), filter ? target : "none"));
             if (setup.send() == Send.TLS) {
                 primaryArgs.add("ca=" + options.tls.resolve("ca.pem").toAbsolutePath());
@@ -220,16 +242,25 @@ public final class LoadBenchmark {
             List<Process> primarySide = nginx == null ? List.of(primary) : List.of(primary, nginx);
             long primaryCpu = cpuNanos(primarySide);
             Map<String, Long> primaryThreads = ThreadCpu.of(primary.pid());
-            long shadowCpu = cpuNanos(shadow == null ? List.of() : List.of(shadow));
+            // The side that receives the copies: the shadow, or the broker.
+            Process receiver = shadow != null ? shadow : broker;
+            long shadowCpu = cpuNanos(receiver == null ? List.of() : List.of(receiver));
             Wrk measured = Wrk.parse(processes.wrk(url, options.duration, options.threads, options.connections, logs.resolve("wrk.txt")));
             double primaryMicros = (cpuNanos(primarySide) - primaryCpu) / 1000.0 / Math.max(1, measured.requests());
             String byThread = ThreadCpu.perRequest(primaryThreads, ThreadCpu.of(primary.pid()), measured.requests());
-            double shadowMicros = shadow == null ? Double.NaN
-                    : (cpuNanos(List.of(shadow)) - shadowCpu) / 1000.0 / Math.max(1, measured.requests());
+            double shadowMicros = receiver == null ? Double.NaN
+                    : (cpuNanos(List.of(receiver)) - shadowCpu) / 1000.0 / Math.max(1, measured.requests());
             String stats = "";
             if (setup.system().equals("trafficmirror")) {
+                // Stopping the primary closes its mirror, which writes out what it holds: count after.
                 processes.stop(primary);
                 stats = mirrorStats(logs.resolve("primary.log"));
+                if (setup.send() == Send.RECORDED) {
+                    stats += ", in the files: " + recordedLines(logs);
+                }
+                if (setup.send() == Send.KAFKA) {
+                    stats += ", in the topic: " + KafkaBroker.records(KAFKA_PORT);
+                }
             }
             return new Result(setup, measured.requestsPerSecond(), measured.p50Millis(), measured.p99Millis(),
                     measured.requests(), measured.errors(), primaryMicros, shadowMicros, byThread, stats);
@@ -237,7 +268,28 @@ public final class LoadBenchmark {
             processes.stop(nginx);
             processes.stop(primary);
             processes.stop(shadow);
+            processes.stop(broker);
         }
+    }
+
+    /** The records in a file recording, rotated files included: its lines, warm-up and measured run together. */
+    private static long recordedLines(Path dir) throws IOException {
+        long lines = 0;
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(dir, "records*.jsonl")) {
+            for (Path file : files) {
+                try (InputStream in = Files.newInputStream(file)) {
+                    byte[] buffer = new byte[1 << 16];
+                    for (int n = in.read(buffer); n >= 0; n = in.read(buffer)) {
+                        for (int i = 0; i < n; i++) {
+                            if (buffer[i] == '\n') {
+                                lines++;
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        return lines;
     }
 
     private Path nginxConf(Path dir, boolean mirror) throws IOException {
@@ -310,7 +362,8 @@ public final class LoadBenchmark {
                     .append("\n\n");
             text.append("| setup | req/s | p50 | p99 | errors | req/s vs none | p50 vs none | p99 vs none "
                     + "| req/s vs healthy | p50 vs healthy | p99 vs healthy | CPU/req ").append(ours ? "primary" : "nginx + primary")
-                    .append(" | CPU/req shadow |").append(ours ? " primary CPU/req by thread (us) | mirrored copies |" : "")
+                    .append(ours ? " | CPU/req shadow or broker |" : " | CPU/req shadow |")
+                    .append(ours ? " primary CPU/req by thread (us) | mirrored copies |" : "")
                     .append('\n');
             text.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|").append(ours ? "---|---|" : "")
                     .append('\n');
@@ -375,7 +428,10 @@ public final class LoadBenchmark {
             return only == null || only.equals(system) || (sendPathOnly() && system.equals("trafficmirror"));
         }
 
-        /** --only send-path: trafficmirror's healthy-shadow setups only, those the send path's goals compare. */
+        /**
+         * --only send-path: trafficmirror with no filter, with a healthy shadow, and recording: the
+         * setups the send path's goals compare.
+         */
         boolean sendPathOnly() {
             return "send-path".equals(only);
         }

@@ -37,6 +37,8 @@ import org.eclipse.jetty.server.ServerConnector;
  * PrimaryServer &lt;port&gt; http://... percentage=10   mirror 10% of requests instead of all
  * PrimaryServer &lt;port&gt; http://... compare         compare the shadow's answers with the primary's
  * PrimaryServer &lt;port&gt; https://... ca=ca.pem      trust only this CA for the https shadow
+ * PrimaryServer &lt;port&gt; file:/dir/records.jsonl    record every exchange to this file instead
+ * PrimaryServer &lt;port&gt; kafka://127.0.0.1:18192/traffic   record to this Kafka topic (mirror-kafka)
  * </pre>
  *
  * On exit (SIGTERM) it closes the mirror and prints one {@code MIRROR_STATS} line with the

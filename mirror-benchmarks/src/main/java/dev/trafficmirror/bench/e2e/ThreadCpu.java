@@ -12,7 +12,8 @@ import java.util.stream.Stream;
 /**
  * CPU time of a process's threads, summed by what they do, from Linux's {@code /proc/<pid>/task}:
  * so that a benchmark shows where the primary's CPU per request goes (the request threads, the
- * mirror's I/O thread or senders, the JIT still compiling), not only how much there is. Elsewhere
+ * mirror's I/O thread or senders, a recording target's writer thread, the Kafka producer's own
+ * thread, the JIT still compiling), not only how much there is. Elsewhere
  * than on Linux it finds nothing. Public for the send-path bake-off, which groups the threads its own way.
  */
 public final class ThreadCpu {
@@ -63,9 +64,18 @@ public final class ThreadCpu {
         return text.isEmpty() ? "-" : text.toString();
     }
 
+    // Linux keeps the first 15 characters of a thread's name: "kafka-producer-network-thread | ..."
+    // is "kafka-producer-", resilience4j's "bulkhead-trafficmirror-<target>-1" is "bulkhead-traffi".
     private static String group(String threadName) {
         if (threadName.startsWith("qtp")) {
             return "requests";
+        }
+        if (threadName.startsWith("bulkhead-traffi")) {
+            // In the benchmark's primary only a recording target has a bulkhead: its one writer thread.
+            return "record writer";
+        }
+        if (threadName.startsWith("kafka-producer")) {
+            return "kafka producer";
         }
         if (threadName.startsWith("trafficmirror-i")) {
             return "mirror I/O";

@@ -29,12 +29,20 @@ public final class LocalProcesses {
 
     /** Starts a Java class in a JVM of its own, on this JVM's class path. */
     public Process java(Class<?> main, List<String> jvmOptions, List<String> args, Path output) throws IOException {
+        return java(main.getName(), jvmOptions, args, output);
+    }
+
+    /**
+     * Starts a Java class by name in a JVM of its own, on this JVM's class path: for a class that
+     * is only on the run-time class path, such as Kafka's broker.
+     */
+    public Process java(String mainClass, List<String> jvmOptions, List<String> args, Path output) throws IOException {
         List<String> command = new ArrayList<>();
         command.add(ProcessHandle.current().info().command().orElse("java"));
         command.addAll(jvmOptions);
         command.add("-cp");
         command.add(System.getProperty("java.class.path"));
-        command.add(main.getName());
+        command.add(mainClass);
         command.addAll(args);
         return start(command, output);
     }
