@@ -21,29 +21,24 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
-import kafka.server.BrokerServer;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.test.KafkaClusterTestKit;
-import org.apache.kafka.common.test.TestKitNodes;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * Recording to a real Kafka broker (KRaft, one controller and one broker, in this JVM, Kafka's own
- * test kit): what arrives, and a broker that goes away and comes back.
+ * Recording to a real Kafka broker (KRaft, in this JVM, on loopback: {@link LoopbackKafka}): what
+ * arrives, read back, and a broker that goes away and comes back.
  */
 class KafkaRecordingTest {
 
-    private static KafkaClusterTestKit cluster;
+    private static LoopbackKafka cluster;
 
     private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
     private final List<Mirror> mirrors = new ArrayList<>();
@@ -53,16 +48,9 @@ class KafkaRecordingTest {
 
     @BeforeAll
     static void startBroker() throws Exception {
-        cluster = new KafkaClusterTestKit.Builder(new TestKitNodes.Builder().setCombined(false).setNumBrokerNodes(1)
-                .setNumControllerNodes(1).build()).build();
-        cluster.format();
-        cluster.startup();
-        cluster.waitForReadyBrokers();
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.bootstrapServers()))) {
-            admin.createTopics(List.of(new NewTopic("traffic", 3, (short) 1), new NewTopic("outage", 1, (short) 1),
-                    new NewTopic("readback", 2, (short) 1)))
-                    .all().get();
-        }
+        cluster = LoopbackKafka.start(Map.of());
+        cluster.createTopics(new NewTopic("traffic", 3, (short) 1), new NewTopic("outage", 1, (short) 1),
+                new NewTopic("readback", 2, (short) 1));
     }
 
     @AfterAll
@@ -177,10 +165,7 @@ class KafkaRecordingTest {
         tight.putAll(Map.of("buffer.memory", "4096", "batch.size", "1024", "metadata.recovery.strategy", "none"));
         Mirror small = mirror(MirrorTarget.of(url).recorderProperties(tight));
         probeUntilWritten(small, "outage");
-        BrokerServer broker = cluster.brokers().values().iterator().next();
-
-        broker.shutdown();
-        broker.awaitShutdown();
+        cluster.stop();
         long unavailable = count(running, "outage", Reason.BROKER_UNAVAILABLE);
         try {
             for (int i = 0; i < 10; i++) {
@@ -213,9 +198,8 @@ class KafkaRecordingTest {
             assertThat(count(running, "outage", Reason.QUEUE_FULL) + count(late, "outage", Reason.QUEUE_FULL)).isZero();
             assertThat(count(running, "outage", Reason.CIRCUIT_OPEN)).as("drops do not open the breaker").isZero();
         } finally {
-            broker.startup();
+            cluster.startAgain();
         }
-        cluster.waitForReadyBrokers();
 
         probeUntilWritten(running, "outage");
         long before = count(running, "outage", Reason.NONE);

@@ -3,6 +3,7 @@ package dev.trafficmirror.replay;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.trafficmirror.kafka.LoopbackKafka;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.net.InetAddress;
@@ -20,16 +21,12 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import mockwebserver3.MockWebServer;
 import mockwebserver3.RecordedRequest;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.test.KafkaClusterTestKit;
-import org.apache.kafka.common.test.TestKitNodes;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -37,12 +34,13 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The replay tool reading {@code --from kafka://}: a real KRaft broker in this JVM (Kafka's own test
- * kit), topics recorded to by a {@code kafka://} target, real shadow servers on loopback.
+ * The replay tool reading {@code --from kafka://}: a real KRaft broker in this JVM on loopback
+ * (mirror-kafka's {@code LoopbackKafka}), topics recorded to by a {@code kafka://} target, real
+ * shadow servers on loopback.
  */
 class KafkaReplayTest {
 
-    private static KafkaClusterTestKit cluster;
+    private static LoopbackKafka cluster;
 
     @TempDir
     Path dir;
@@ -53,20 +51,9 @@ class KafkaReplayTest {
 
     @BeforeAll
     static void startBroker() throws Exception {
-        cluster = new KafkaClusterTestKit.Builder(new TestKitNodes.Builder().setCombined(false).setNumBrokerNodes(1)
-                .setNumControllerNodes(1).build())
-                // A group's first reader starts at once, not after the broker's default 3 s.
-                .setConfigProp("group.initial.rebalance.delay.ms", "0")
-                // One broker: the group offsets' topic has one replica.
-                .setConfigProp("offsets.topic.replication.factor", "1")
-                .build();
-        cluster.format();
-        cluster.startup();
-        cluster.waitForReadyBrokers();
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.bootstrapServers()))) {
-            admin.createTopics(List.of(new NewTopic("reviews", 3, (short) 1), new NewTopic("shared", 4, (short) 1),
-                    new NewTopic("live", 2, (short) 1))).all().get();
-        }
+        cluster = LoopbackKafka.start(Map.of());
+        cluster.createTopics(new NewTopic("reviews", 3, (short) 1), new NewTopic("shared", 4, (short) 1),
+                new NewTopic("live", 2, (short) 1));
     }
 
     @AfterAll

@@ -26,7 +26,7 @@ import org.apache.kafka.common.Uuid;
  * 127.0.0.1 only, its data formatted fresh in the measurement's directory. And the benchmark's
  * side of it: the topic made before the primary starts, the records in it counted after.
  *
- * <p>Not Kafka's test kit ({@code KafkaClusterTestKit}), which mirror-kafka's tests use in their JVM:
+ * <p>Not Kafka's test kit ({@code KafkaClusterTestKit}), which would run in this JVM:
  * it binds its listeners on every interface ({@code new InetSocketAddress(0)}), on ports it picks.
  */
 final class KafkaBroker {
