@@ -8,6 +8,8 @@
 #   mirror-benchmarks/run-replay-bench.sh                 # the end-to-end benchmark's own recording:
 #                                                         # run run-e2e.sh --only send-path first
 #   ROUNDS=3 DURATION=10s mirror-benchmarks/run-replay-bench.sh
+#   BASELINE_JAR=/tmp/mirror-replay-before.jar mirror-benchmarks/run-replay-bench.sh FILE.jsonl
+#                                                         # and another build of the tool, in the same rounds
 #
 # Results: printed, and written to mirror-benchmarks/target/replay-bench/results.md.
 set -euo pipefail
@@ -61,21 +63,48 @@ echo "recording $recording: $records lines; wrk loads http://127.0.0.1:$port${pa
   echo "- recording: $records lines ($(du -h "$recording" | cut -f1)); replay: \`java -jar $(basename "$jar") --from FILE --to http://127.0.0.1:$port --max --no-progress\` (16 in flight)"
   echo "- ceiling: \`wrk -t2 -c16 -d$duration\` on the same nginx (one worker, answers at once)"
   echo
-  echo "| round | replay records/s | wrk requests/s | replay / wrk |"
-  echo "|---:|---:|---:|---:|"
+  if [ -n "${BASELINE_JAR:-}" ]; then
+    echo "- baseline: \`$BASELINE_JAR\`, replayed in the same rounds"
+    echo
+    echo "| round | replay records/s | baseline records/s | wrk requests/s | replay / wrk | baseline / wrk | replay / baseline |"
+    echo "|---:|---:|---:|---:|---:|---:|---:|"
+  else
+    echo "| round | replay records/s | wrk requests/s | replay / wrk |"
+    echo "|---:|---:|---:|---:|"
+  fi
 } > "$work/results.md"
+
+# Records per second of one replay with jar $1, its output kept in $2.
+replay_rate() {
+  java -jar "$1" --from "$recording" --to "http://127.0.0.1:$port" --max --no-progress > "$2" 2>&1 || true
+  grep -m1 '^replayed' "$2" | sed -E 's/.*\(([0-9.]+)\/s\).*/\1/'
+}
+median() {
+  printf '%s\n' "$@" | sort -n | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }'
+}
 ratios=()
+speedups=()
 for round in $(seq "$rounds"); do
-  replay_out=$(java -jar "$jar" --from "$recording" --to "http://127.0.0.1:$port" --max --no-progress 2>&1 || true)
-  echo "$replay_out" > "$work/replay-$round.txt"
-  replay_rate=$(echo "$replay_out" | grep -m1 '^replayed' | sed -E 's/.*\(([0-9.]+)\/s\).*/\1/')
+  replay=$(replay_rate "$jar" "$work/replay-$round.txt")
   wrk_rate=$(wrk -t2 -c16 -d"$duration" "http://127.0.0.1:$port${path:-/}" | tee "$work/wrk-$round.txt" | awk '/Requests\/sec/ {print $2}')
-  ratio=$(awk -v a="$replay_rate" -v b="$wrk_rate" 'BEGIN { printf "%.2f", a / b }')
+  ratio=$(awk -v a="$replay" -v b="$wrk_rate" 'BEGIN { printf "%.2f", a / b }')
   ratios+=("$ratio")
-  echo "round $round: replay $replay_rate records/s, wrk $wrk_rate requests/s, replay/wrk $ratio"
-  echo "| $round | $replay_rate | $wrk_rate | $ratio |" >> "$work/results.md"
+  if [ -n "${BASELINE_JAR:-}" ]; then
+    baseline=$(replay_rate "$BASELINE_JAR" "$work/baseline-$round.txt")
+    baseline_ratio=$(awk -v a="$baseline" -v b="$wrk_rate" 'BEGIN { printf "%.2f", a / b }')
+    speedup=$(awk -v a="$replay" -v b="$baseline" 'BEGIN { printf "%.2f", a / b }')
+    speedups+=("$speedup")
+    echo "round $round: replay $replay records/s, baseline $baseline, wrk $wrk_rate requests/s, replay/wrk $ratio, replay/baseline $speedup"
+    echo "| $round | $replay | $baseline | $wrk_rate | $ratio | $baseline_ratio | $speedup |" >> "$work/results.md"
+  else
+    echo "round $round: replay $replay records/s, wrk $wrk_rate requests/s, replay/wrk $ratio"
+    echo "| $round | $replay | $wrk_rate | $ratio |" >> "$work/results.md"
+  fi
 done
-median=$(printf '%s\n' "${ratios[@]}" | sort -n | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }')
-echo "median replay/wrk: $median"
-{ echo; echo "Median replay / wrk: **$median**."; } >> "$work/results.md"
+echo "median replay/wrk: $(median "${ratios[@]}")"
+{ echo; echo "Median replay / wrk: **$(median "${ratios[@]}")**."; } >> "$work/results.md"
+if [ -n "${BASELINE_JAR:-}" ]; then
+  echo "median replay/baseline: $(median "${speedups[@]}")"
+  echo "Median replay / baseline: **$(median "${speedups[@]}")**." >> "$work/results.md"
+fi
 echo "written to $work/results.md"

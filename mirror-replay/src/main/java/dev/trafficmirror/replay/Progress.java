@@ -21,9 +21,9 @@ final class Progress {
     }
 
     /**
-     * @param total the records to send, or -1 when unknown ({@code --loop})
+     * @param total the records to send, or -1 when unknown ({@code --loop}, {@code --follow}, a group)
      */
-    static Progress start(boolean show, PrintStream err, LongSupplier sent, long total, boolean loop) {
+    static Progress start(boolean show, PrintStream err, LongSupplier sent, long total, boolean endless) {
         if (!show) {
             return NONE;
         }
@@ -32,7 +32,7 @@ final class Progress {
             try {
                 while (!Thread.currentThread().isInterrupted()) {
                     Thread.sleep(500);
-                    err.print("\r" + line(sent.getAsLong(), total, loop, System.nanoTime() - started) + "   ");
+                    err.print("\r" + line(sent.getAsLong(), total, endless, System.nanoTime() - started) + "   ");
                     err.flush();
                 }
             } catch (InterruptedException e) {
@@ -45,15 +45,15 @@ final class Progress {
     }
 
     /** One progress line: {@code sent 1200 of 5000 (24.0%), 98.2/s, about 39 s left}. */
-    static String line(long sent, long total, boolean loop, long elapsedNanos) {
+    static String line(long sent, long total, boolean endless, long elapsedNanos) {
         double rate = elapsedNanos <= 0 ? 0 : sent * 1e9 / elapsedNanos;
         StringBuilder text = new StringBuilder("replay: sent ").append(sent);
-        if (total > 0 && !loop) {
+        if (total > 0 && !endless) {
             text.append(String.format(Locale.ROOT, " of %d (%.1f%%)", total, 100.0 * sent / total));
         }
         text.append(String.format(Locale.ROOT, ", %.1f/s", rate));
-        if (loop) {
-            text.append(", looping until Ctrl-C");
+        if (endless) {
+            text.append(", until Ctrl-C");
         } else if (total > 0 && rate > 0) {
             long left = Math.max(0, Math.round((total - sent) / rate));
             text.append(left >= 60 ? String.format(Locale.ROOT, ", about %d min %02d s left", left / 60, left % 60)

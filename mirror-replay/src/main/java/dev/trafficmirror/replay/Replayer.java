@@ -208,8 +208,10 @@ final class Replayer {
                 Instant passFirst = null;
                 try (RecordSource source = passes == 1 ? first : open()) {
                     if (progress == null) {
-                        progress = Progress.start(options.progress() == null ? terminal : options.progress(), err,
-                                this::sent, options.loop() ? -1 : source.size(), options.loop() || options.follow());
+                        // Counting a file's lines is a pass over it: only for a progress that shows the time left.
+                        boolean show = options.progress() == null ? terminal : options.progress();
+                        progress = Progress.start(show, err, this::sent, show && !options.loop() ? source.size() : -1,
+                                options.loop() || options.follow());
                     }
                     RecordSource.Line line;
                     while (!stop && (line = source.next()) != null) {
