@@ -106,20 +106,28 @@ final class Replayer {
             err.println("mirror-replay: " + problem);
             return Replay.UNREADABLE_RECORDING;
         }
+        RecordSource source;
         try {
-            return options.dryRun() ? dryRun() : replay();
+            source = open();
         } catch (IllegalArgumentException e) {
+            // A Kafka URL or consumer setting that Kafka's own checks refuse.
             err.println("mirror-replay: --from " + options.from() + ": " + e.getMessage());
             return Replay.USAGE;
         } catch (IOException e) {
             err.println("mirror-replay: cannot read " + options.from() + ": " + e.getMessage());
             return Replay.UNREADABLE_RECORDING;
         }
+        try {
+            return options.dryRun() ? dryRun(source) : replay(source);
+        } catch (IOException e) {
+            err.println("mirror-replay: cannot read " + options.from() + ": " + e.getMessage());
+            return Replay.UNREADABLE_RECORDING;
+        }
     }
 
-    private int dryRun() throws IOException {
+    private int dryRun(RecordSource opened) throws IOException {
         DryRunText plan = new DryRunText(options);
-        try (RecordSource source = open()) {
+        try (RecordSource source = opened) {
             RecordSource.Line line;
             while (!stop && (line = source.next()) != null) {
                 count(line);
@@ -144,12 +152,17 @@ final class Replayer {
         return source;
     }
 
-    private int replay() throws IOException {
-        // Opened first: a recording that cannot be read is said before anything is made.
-        RecordSource first = open();
+    /** Replays from {@code first}: opened before anything is made, so that what cannot be read is said at once. */
+    private int replay(RecordSource first) throws IOException {
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
         ShadowStatuses statuses = new ShadowStatuses();
-        Mirror mirror = mirror(registry, statuses);
+        Mirror mirror;
+        try {
+            mirror = mirror(registry, statuses);
+        } catch (RuntimeException e) {
+            first.close();
+            throw e;
+        }
         MirrorReport report = options.report() == null ? null : MirrorReport.builder(mirror).meterRegistry(registry)
                 .title("replay of " + options.fromName() + " \u2192 " + target(mirror).name())
                 .primaryName("recording")
