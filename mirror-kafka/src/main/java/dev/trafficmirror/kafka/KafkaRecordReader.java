@@ -80,7 +80,14 @@ public final class KafkaRecordReader implements AutoCloseable {
     private final Map<TopicPartition, Long> ends;
     private final long size;
     private final ArrayDeque<Message> held = new ArrayDeque<>();
-    private final Map<TopicPartition, OffsetAndMetadata> toCommit = new HashMap<>();
+    /**
+     * The offset after the last message done, per partition of this reader: committed now and then
+     * without waiting, and for certain before a partition goes to another reader (an asynchronous
+     * commit may be refused during a rebalance) and on close.
+     */
+    private final Map<TopicPartition, OffsetAndMetadata> done = new HashMap<>();
+    private boolean doneSinceCommit;
+    /** Whether the reader has its partitions: false from the start, and during a group's rebalance. */
     private boolean assigned;
     private long lastPoll = System.nanoTime();
     /** When the reader last got a message or its partitions. */
@@ -250,7 +257,8 @@ public final class KafkaRecordReader implements AutoCloseable {
     /** The caller is finished with {@code message}: in a group, it is committed (soon, and at the latest on close). */
     public void done(Message message) {
         if (commit) {
-            toCommit.put(new TopicPartition(topic, message.partition()), new OffsetAndMetadata(message.offset() + 1));
+            done.put(new TopicPartition(topic, message.partition()), new OffsetAndMetadata(message.offset() + 1));
+            doneSinceCommit = true;
         }
     }
 
@@ -273,9 +281,9 @@ public final class KafkaRecordReader implements AutoCloseable {
     public void close() {
         try {
             try {
-                commitSync(toCommit);
+                commitSync(done);
             } catch (WakeupException e) {
-                commitSync(toCommit);
+                commitSync(done);
             }
         } catch (KafkaException e) {
             log.warn("Could not commit the messages read from {}; the group will read them again", topic, e);
@@ -338,9 +346,9 @@ public final class KafkaRecordReader implements AutoCloseable {
     }
 
     private void commitAsync() {
-        if (!toCommit.isEmpty()) {
-            consumer.commitAsync(Map.copyOf(toCommit), null);
-            toCommit.clear();
+        if (doneSinceCommit) {
+            consumer.commitAsync(Map.copyOf(done), null);
+            doneSinceCommit = false;
         }
     }
 
@@ -364,20 +372,23 @@ public final class KafkaRecordReader implements AutoCloseable {
         public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
             Map<TopicPartition, OffsetAndMetadata> revoked = new HashMap<>();
             for (TopicPartition partition : partitions) {
-                OffsetAndMetadata offset = toCommit.remove(partition);
+                OffsetAndMetadata offset = done.remove(partition);
                 if (offset != null) {
                     revoked.put(partition, offset);
                 }
             }
             commitSync(revoked);
             letGo(partitions);
+            // Until the group has given this reader its new share, it has not caught up.
+            assigned = false;
         }
 
         @Override
         public void onPartitionsLost(Collection<TopicPartition> partitions) {
             // Already another reader's: nothing can be committed for them any more.
-            partitions.forEach(toCommit::remove);
+            partitions.forEach(done::remove);
             letGo(partitions);
+            assigned = false;
         }
 
         @Override

@@ -107,8 +107,8 @@ class KafkaReplayTest {
         assertThat(printed()).contains(records + " records in " + records + " messages, 0 unreadable");
         out.reset();
 
-        Replayer first = replayer("--from", topic("shared"), "--to", url(same), "--group", "ci", "--rate", "40/s");
-        Replayer second = replayer("--from", topic("shared"), "--to", url(same), "--group", "ci", "--rate", "40/s");
+        Replayer first = replayer("--from", topic("shared"), "--to", url(same), "--group", "ci", "--rate", "20/s");
+        Replayer second = replayer("--from", topic("shared"), "--to", url(same), "--group", "ci", "--rate", "20/s");
         CompletableFuture<Integer> one = CompletableFuture.supplyAsync(first::run);
         await().atMost(Duration.ofSeconds(30)).until(() -> first.sent() > 0);
         CompletableFuture<Integer> two = CompletableFuture.supplyAsync(second::run);
