@@ -81,6 +81,27 @@ public final class LoopbackKafka implements AutoCloseable {
         return kafka;
     }
 
+    /**
+     * Runs a broker in a JVM of its own, for tests whose own JVM holds another kafka-clients than
+     * the broker's: {@code LoopbackKafka topic:partitions...} makes the topics, prints
+     * {@code bootstrap=127.0.0.1:port} on a line of its own, and stops once its standard input ends.
+     */
+    public static void main(String[] args) throws Exception {
+        try (LoopbackKafka kafka = start(Map.of())) {
+            List<NewTopic> topics = new java.util.ArrayList<>();
+            for (String topic : args) {
+                String[] nameAndPartitions = topic.split(":", 2);
+                topics.add(new NewTopic(nameAndPartitions[0], Integer.parseInt(nameAndPartitions[1]), (short) 1));
+            }
+            kafka.createTopics(topics.toArray(NewTopic[]::new));
+            System.out.println("bootstrap=" + kafka.bootstrapServers());
+            System.out.flush();
+            while (System.in.read() != -1) {
+                // Until the test that started this JVM closes its end, or is gone.
+            }
+        }
+    }
+
     /** {@code 127.0.0.1:port}, for {@code bootstrap.servers} and {@code kafka://} URLs. */
     public String bootstrapServers() {
         return "127.0.0.1:" + port;
