@@ -45,15 +45,9 @@ public final class KafkaRecordReader implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(KafkaRecordReader.class);
 
-    /**
-     * How long, in seconds, a reader that is not following waits without a message while it is
-     * behind the end: to be given its partitions when a group's readers rebalance, or for a broker
-     * that went away.
-     */
-    static final int STALL_SECONDS = 60;
     /** How often a reader that is busy with what it holds still polls, to take part in a rebalance. */
     private static final long POLL_EVERY_NANOS = 100_000_000L;
-    /** Messages fetched at a time: few, so that a rebalance never waits for a long batch. */
+    /** Messages fetched at a time, unless set: few, so that a rebalance never waits for a long batch. */
     private static final int MAX_POLL_RECORDS = 100;
 
     private static final Map<String, String> FIXED = Map.of(
@@ -79,6 +73,7 @@ public final class KafkaRecordReader implements AutoCloseable {
     private final boolean commit;
     private final Map<TopicPartition, Long> ends;
     private final long size;
+    private final Duration stallTimeout;
     private final ArrayDeque<Message> held = new ArrayDeque<>();
     /**
      * The offset after the last message done, per partition of this reader: committed now and then
@@ -90,7 +85,7 @@ public final class KafkaRecordReader implements AutoCloseable {
     /** Whether the reader has its partitions: false from the start, and during a group's rebalance. */
     private boolean assigned;
     private long lastPoll = System.nanoTime();
-    /** When the reader last got a message or its partitions. */
+    /** Since when the reader waits: the last call of next, or since it got messages or its partitions. */
     private long lastProgress = System.nanoTime();
 
     private KafkaRecordReader(Builder builder) throws IOException {
@@ -99,6 +94,7 @@ public final class KafkaRecordReader implements AutoCloseable {
         this.grouped = builder.group != null;
         this.follow = builder.follow;
         this.commit = grouped && builder.commit;
+        this.stallTimeout = builder.stallTimeout;
         this.consumer = consumer(builder, url);
         try {
             List<TopicPartition> partitions = partitions(builder.timeout, url);
@@ -144,6 +140,7 @@ public final class KafkaRecordReader implements AutoCloseable {
         private boolean follow;
         private boolean commit = true;
         private Duration timeout = Duration.ofSeconds(10);
+        private Duration stallTimeout = Duration.ofSeconds(60);
         private Map<String, String> properties = Map.of();
 
         private Builder(KafkaUrl url) {
@@ -177,6 +174,19 @@ public final class KafkaRecordReader implements AutoCloseable {
                 throw new IllegalArgumentException("timeout must be above 0, was " + timeout);
             }
             this.timeout = timeout;
+            return this;
+        }
+
+        /**
+         * How long a reader that is not following waits for a message while it is behind the end
+         * (default 60 s): for its partitions while a group's readers rebalance, or for a broker that
+         * went away. The time a caller takes between messages does not count.
+         */
+        public Builder stallTimeout(Duration stallTimeout) {
+            if (stallTimeout.isNegative() || stallTimeout.isZero()) {
+                throw new IllegalArgumentException("stallTimeout must be above 0, was " + stallTimeout);
+            }
+            this.stallTimeout = stallTimeout;
             return this;
         }
 
@@ -216,11 +226,13 @@ public final class KafkaRecordReader implements AutoCloseable {
      * The next message, or {@code null} once every partition this reader reads has reached the end
      * it had when the reader was opened (never, when following), or after a {@link #wakeup}.
      *
-     * @throws IOException when, not following, no message came for {@value #STALL_SECONDS} s while
-     *     the reader is behind the end (a broker gone, a group that gives it no partitions), or
-     *     Kafka refused to go on (not authorized, a fatal error)
+     * @throws IOException when, not following, no message came for the {@linkplain Builder#stallTimeout
+     *     stall timeout} while the reader is behind the end (a broker gone, a group that gives it no
+     *     partitions), or Kafka refused to go on (not authorized, a fatal error)
      */
     public Message next() throws IOException {
+        // Waiting counts from this call: the time a caller takes between messages is no stalled topic.
+        lastProgress = System.nanoTime();
         try {
             while (true) {
                 if (!held.isEmpty()) {
@@ -240,10 +252,12 @@ public final class KafkaRecordReader implements AutoCloseable {
                 if (!follow && caughtUp()) {
                     return null;
                 }
-                if (!follow && System.nanoTime() - lastProgress > STALL_SECONDS * 1_000_000_000L) {
-                    throw new IOException(assigned ? "no message for " + STALL_SECONDS + " s, and " + topic
+                if (!follow && System.nanoTime() - lastProgress > stallTimeout.toNanos()) {
+                    String waited = stallTimeout.toMillis() % 1000 == 0 ? stallTimeout.toSeconds() + " s"
+                            : stallTimeout.toMillis() + " ms";
+                    throw new IOException(assigned ? "no message for " + waited + ", and " + topic
                             + " is not read to its end: " + behind()
-                            : "the group gave this reader no partitions of " + topic + " within " + STALL_SECONDS + " s");
+                            : "the group gave this reader no partitions of " + topic + " within " + waited);
                 }
                 poll(Duration.ofMillis(200));
             }
@@ -311,7 +325,7 @@ public final class KafkaRecordReader implements AutoCloseable {
         }
         Set<TopicPartition> finished = new HashSet<>();
         for (TopicPartition partition : consumer.assignment()) {
-            if (consumer.position(partition) >= ends.getOrDefault(partition, 0L)) {
+            if (position(partition) >= ends.getOrDefault(partition, 0L)) {
                 finished.add(partition);
             }
         }
@@ -322,11 +336,12 @@ public final class KafkaRecordReader implements AutoCloseable {
     private String behind() {
         StringBuilder text = new StringBuilder();
         for (TopicPartition partition : consumer.assignment()) {
-            long position = consumer.position(partition);
+            long position = position(partition);
             long end = ends.getOrDefault(partition, 0L);
             if (position < end) {
                 text.append(text.length() == 0 ? "" : ", ").append("partition ").append(partition.partition())
-                        .append(" at ").append(position).append(" of ").append(end);
+                        .append(" at ").append(position < 0 ? "its start" : String.valueOf(position)).append(" of ")
+                        .append(end);
             }
         }
         return text.toString();
@@ -338,11 +353,24 @@ public final class KafkaRecordReader implements AutoCloseable {
             return false;
         }
         for (TopicPartition partition : consumer.assignment()) {
-            if (consumer.position(partition) < ends.getOrDefault(partition, 0L)) {
+            if (position(partition) < ends.getOrDefault(partition, 0L)) {
                 return false;
             }
         }
         return true;
+    }
+
+    /**
+     * Where the reader is in {@code partition}, or -1 while that is not known yet: never waits, so
+     * that a broker gone while a position is being looked up keeps no caller waiting (poll looks
+     * it up).
+     */
+    private long position(TopicPartition partition) {
+        try {
+            return consumer.position(partition, Duration.ZERO);
+        } catch (org.apache.kafka.common.errors.TimeoutException e) {
+            return -1;
+        }
     }
 
     private void commitAsync() {
@@ -427,7 +455,7 @@ public final class KafkaRecordReader implements AutoCloseable {
         config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         config.putIfAbsent(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         config.putIfAbsent(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, false);
-        config.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, MAX_POLL_RECORDS);
+        config.putIfAbsent(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, MAX_POLL_RECORDS);
         try {
             return new KafkaConsumer<>(config, new ByteArrayDeserializer(), new ByteArrayDeserializer());
         } catch (ConfigException e) {

@@ -1,6 +1,7 @@
 package dev.trafficmirror.kafka;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import dev.trafficmirror.core.Mirror;
@@ -125,7 +126,9 @@ class KafkaRecordingTest {
 
         List<String> paths = new ArrayList<>();
         Set<String> positions = new HashSet<>();
-        try (KafkaRecordReader reader = KafkaRecordReader.builder(url).open()) {
+        // A caller slower than the stall timeout is no stalled topic (one message a poll: it polls after the wait).
+        try (KafkaRecordReader reader = KafkaRecordReader.builder(url).stallTimeout(Duration.ofMillis(500))
+                .properties(Map.of("max.poll.records", "1")).open()) {
             assertThat(reader.size()).isEqualTo(before + 10);
             submit(mirror, request("/after-open"), PrimaryResponse.builder(200).build());
             await().atMost(Duration.ofSeconds(30)).until(() -> count(mirror, "readback", Reason.NONE) == before + 11);
@@ -134,6 +137,11 @@ class KafkaRecordingTest {
                 paths.add(RecordFormat.decode(message.value()).request().path());
                 positions.add(message.position());
                 reader.done(message);
+                if (paths.size() == 1) {
+                    long held = System.nanoTime();
+                    await().pollDelay(Duration.ofMillis(800)).atMost(Duration.ofSeconds(5))
+                            .until(() -> System.nanoTime() - held > 700_000_000L);
+                }
             }
         }
         assertThat(paths).hasSize((int) before + 10).contains("/read/0", "/read/9").doesNotContain("/after-open");
@@ -165,6 +173,8 @@ class KafkaRecordingTest {
         tight.putAll(Map.of("buffer.memory", "4096", "batch.size", "1024", "metadata.recovery.strategy", "none"));
         Mirror small = mirror(MirrorTarget.of(url).recorderProperties(tight));
         probeUntilWritten(small, "outage");
+        // A reader behind the end, opened while the broker answered; it has not fetched a message yet.
+        KafkaRecordReader behind = KafkaRecordReader.builder(url).stallTimeout(Duration.ofSeconds(2)).open();
         cluster.stop();
         long unavailable = count(running, "outage", Reason.BROKER_UNAVAILABLE);
         try {
@@ -197,6 +207,11 @@ class KafkaRecordingTest {
             assertThat(count(late, "outage", Reason.NONE)).isZero();
             assertThat(count(running, "outage", Reason.QUEUE_FULL) + count(late, "outage", Reason.QUEUE_FULL)).isZero();
             assertThat(count(running, "outage", Reason.CIRCUIT_OPEN)).as("drops do not open the breaker").isZero();
+            // With no broker, the reader says so after its stall timeout instead of waiting for ever.
+            try (behind) {
+                assertThatThrownBy(behind::next).isInstanceOf(java.io.IOException.class)
+                        .hasMessageContaining("no message for 2 s, and outage is not read to its end: partition 0 at its start of");
+            }
         } finally {
             cluster.startAgain();
         }
