@@ -110,7 +110,8 @@ public final class KafkaRecordReader implements AutoCloseable {
             }
         } catch (KafkaException e) {
             consumer.close();
-            throw new IOException("cannot read kafka://" + url.bootstrap() + "/" + topic + ": " + e.getMessage(), e);
+            // The caller names the URL; this says what went wrong with it.
+            throw new IOException(e.getMessage(), e);
         } catch (IOException | RuntimeException e) {
             consumer.close();
             throw e;
