@@ -47,7 +47,7 @@ final class DryRunText {
     String render(Replayer replayer) {
         StringBuilder text = new StringBuilder();
         text.append(ReplaySummary.center(" dry run: " + options.fromName() + " ")).append('\n');
-        ReplaySummary.line(text, "recording", "%s: %d records in %d %s, %d unreadable", options.from(),
+        ReplaySummary.line(text, "recording", "%s: %d records in %d %s, %d unreadable", options.fromText(),
                 replayer.records(), replayer.lines(), options.item() + "s", replayer.unreadable());
         ReplaySummary.line(text, "", "methods: %s; primary answered (as recorded): %s",
                 methods.isEmpty() ? "none" : methods.entrySet().stream().map(e -> e.getKey() + " x" + e.getValue())

@@ -6,20 +6,23 @@ import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.List;
 
 /**
- * Reads a recording's file line by line, as bytes (so that a line that is not valid UTF-8 is
- * refused, not silently repaired). A line that is not a record is handed back as unreadable with
- * its number and why; the reader goes on with the next. A line longer than {@link #MAX_LINE} is
- * skipped without being held.
+ * Reads a recording's files line by line, one file after the other (a rotated recording, oldest
+ * first), as bytes (so that a line that is not valid UTF-8 is refused, not silently repaired). A
+ * line that is not a record is handed back as unreadable with its number (and its file's name,
+ * when there are several) and why; the reader goes on with the next. A line longer than
+ * {@link #MAX_LINE} is skipped without being held.
  */
 final class FileSource implements RecordSource {
 
     /** The longest line read: a 1 MiB body and a 1 MiB answer in base64 fit many times over. */
     static final int MAX_LINE = 64 << 20;
 
-    private final Path file;
-    private final InputStream in;
+    private final List<Path> files;
+    private int current;
+    private InputStream in;
     /*
      * Lines are cut from this buffer, a chunk at a time: a BufferedInputStream read byte by byte
      * took 50 us a line of 1.3 KB (a lock per byte), more than decoding it.
@@ -30,9 +33,9 @@ final class FileSource implements RecordSource {
     private final ByteArrayOutputStream line = new ByteArrayOutputStream(8192);
     private long number;
 
-    FileSource(Path file) throws IOException {
-        this.file = file;
-        this.in = Files.newInputStream(file);
+    FileSource(List<Path> files) throws IOException {
+        this.files = List.copyOf(files);
+        this.in = Files.newInputStream(files.get(0));
     }
 
     @Override
@@ -46,10 +49,16 @@ final class FileSource implements RecordSource {
                 position = 0;
                 limit = Math.max(read, 0);
                 if (read < 0) {
-                    if (!any) {
+                    if (any) {
+                        break;
+                    }
+                    if (current + 1 == files.size()) {
                         return null;
                     }
-                    break;
+                    in.close();
+                    in = Files.newInputStream(files.get(++current));
+                    number = 0;
+                    continue;
                 }
             }
             any = true;
@@ -64,7 +73,7 @@ final class FileSource implements RecordSource {
             }
         }
         number++;
-        String where = "line " + number;
+        String where = (files.size() > 1 ? files.get(current).getFileName() + " " : "") + "line " + number;
         if (tooLong) {
             return new Line(where, null, "longer than " + (MAX_LINE >> 20) + " MiB", false);
         }
@@ -87,24 +96,26 @@ final class FileSource implements RecordSource {
         // A file keeps no place: a replay reads it from the start.
     }
 
-    /** The file's lines: a quick count of line feeds. */
+    /** The files' lines: a quick count of line feeds. */
     @Override
     public long size() throws IOException {
         long count = 0;
-        byte[] buffer = new byte[1 << 16];
-        try (InputStream counted = Files.newInputStream(file)) {
-            int read;
-            int last = '\n';
-            while ((read = counted.read(buffer)) > 0) {
-                for (int i = 0; i < read; i++) {
-                    if (buffer[i] == '\n') {
-                        count++;
+        byte[] chunk = new byte[1 << 16];
+        for (Path file : files) {
+            try (InputStream counted = Files.newInputStream(file)) {
+                int read;
+                int last = '\n';
+                while ((read = counted.read(chunk)) > 0) {
+                    for (int i = 0; i < read; i++) {
+                        if (chunk[i] == '\n') {
+                            count++;
+                        }
                     }
+                    last = chunk[read - 1];
                 }
-                last = buffer[read - 1];
-            }
-            if (last != '\n') {
-                count++;
+                if (last != '\n') {
+                    count++;
+                }
             }
         }
         return count;

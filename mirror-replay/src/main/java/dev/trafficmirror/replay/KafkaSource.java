@@ -30,7 +30,7 @@ final class KafkaSource implements RecordSource {
      */
     static RecordSource open(ReplayOptions options) throws IOException {
         // A dry run reads without moving the group on.
-        return new KafkaSource(KafkaRecordReader.builder(options.from()).group(options.group())
+        return new KafkaSource(KafkaRecordReader.builder(options.kafkaUrl()).group(options.group())
                 .follow(options.follow()).commit(!options.dryRun()).properties(options.kafkaProperties()).open());
     }
 

@@ -53,7 +53,7 @@ interface RecordSource extends Closeable {
      */
     static RecordSource open(ReplayOptions options) throws IOException {
         if (!options.fromKafka()) {
-            return new FileSource(options.fromFile());
+            return new FileSource(options.files());
         }
         try {
             return KafkaSource.open(options);

@@ -13,7 +13,7 @@ import java.util.regex.Pattern;
  * The replay tool's command line, parsed and checked: every mistake is a {@link UsageException}
  * naming the flag and what it takes.
  *
- * @param from the recording: a file's path, or a {@code kafka://} URL
+ * @param from the recording: a {@code kafka://} URL, or its files' paths, oldest first
  * @param to the shadow to replay against; {@code null} only for a dry run
  * @param name the target's name in the summary, the report and the meters; {@code null} for host:port
  * @param pace how fast the records are sent
@@ -31,14 +31,15 @@ import java.util.regex.Pattern;
  * @param follow whether a Kafka topic is read on as records arrive, until interrupted
  * @param kafkaProperties Kafka consumer settings
  */
-record ReplayOptions(String from, String to, String name, Pace pace, boolean compare, boolean failOnMismatch,
+record ReplayOptions(List<String> from, String to, String name, Pace pace, boolean compare, boolean failOnMismatch,
         String control, List<String> ignorePaths, List<String> ignoreHeaders, Path report, boolean loop,
         boolean dryRun, int concurrency, Boolean progress, String group, boolean follow,
         Map<String, String> kafkaProperties) {
 
     static final String USAGE = String.join("\n",
             "usage: java -jar mirror-replay.jar --from FILE|kafka://host:port/topic --to URL [options]",
-            "  --from FILE            the recording (trafficmirror-har/1, one HAR entry per line)",
+            "  --from FILE [FILE...]  the recording (trafficmirror-har/1, one HAR entry per line); a rotated",
+            "                         one oldest first: --from traffic*.jsonl",
             "  --from kafka://host:9092/topic   the topic a kafka:// target recorded to, up to its end",
             "  --to URL               the version to replay against: http://host:port[/base]",
             "pace (one of; default --speed 1x, the recorded pace, for a file, and --max for a topic):",
@@ -71,6 +72,7 @@ record ReplayOptions(String from, String to, String name, Pace pace, boolean com
     private static final Pattern RATE = Pattern.compile("(\\d{1,7}(?:\\.\\d{1,6})?)/s");
 
     ReplayOptions {
+        from = List.copyOf(from);
         ignorePaths = List.copyOf(ignorePaths);
         ignoreHeaders = List.copyOf(ignoreHeaders);
         kafkaProperties = Map.copyOf(kafkaProperties);
@@ -103,7 +105,7 @@ record ReplayOptions(String from, String to, String name, Pace pace, boolean com
 
     /** @throws UsageException naming the flag and what it accepts */
     static ReplayOptions parse(String... args) {
-        String from = null;
+        List<String> from = new ArrayList<>();
         String to = null;
         String name = null;
         Pace pace = null;
@@ -124,7 +126,13 @@ record ReplayOptions(String from, String to, String name, Pace pace, boolean com
         for (int i = 0; i < args.length; i++) {
             String flag = args[i];
             switch (flag) {
-                case "--from" -> from = value(args, ++i, flag, "the recording's path, or a kafka://host:port/topic URL");
+                case "--from" -> {
+                    from.add(value(args, ++i, flag, "the recording's path, or a kafka://host:port/topic URL"));
+                    // A shell's traffic*.jsonl: the files of a rotated recording, which sort oldest first.
+                    while (i + 1 < args.length && !args[i + 1].startsWith("--")) {
+                        from.add(args[++i]);
+                    }
+                }
                 case "--to" -> to = url(value(args, ++i, flag, "the URL to replay against"), flag);
                 case "--name" -> name = value(args, ++i, flag, "the target's name");
                 case "--speed", "--rate", "--max" -> {
@@ -158,10 +166,13 @@ record ReplayOptions(String from, String to, String name, Pace pace, boolean com
                 default -> throw new UsageException("unknown flag '" + flag + "'");
             }
         }
-        if (from == null) {
+        if (from.isEmpty()) {
             throw new UsageException("--from FILE or --from kafka://host:port/topic is required");
         }
-        boolean kafka = isKafka(from);
+        boolean kafka = from.stream().anyMatch(ReplayOptions::isKafka);
+        if (kafka && from.size() > 1) {
+            throw new UsageException("--from takes one kafka://host:port/topic, or files; was " + String.join(" ", from));
+        }
         if (kafka) {
             if (loop) {
                 throw new UsageException("--loop replays a file again and again; a topic is read to its end, or,"
@@ -175,10 +186,12 @@ record ReplayOptions(String from, String to, String name, Pace pace, boolean com
                 throw new UsageException("--follow and --dry-run do not go together: a dry run reads to the end");
             }
         } else {
-            try {
-                Path.of(from);
-            } catch (java.nio.file.InvalidPathException e) {
-                throw new UsageException("--from takes a file's path or a kafka://host:port/topic URL; was " + from);
+            for (String file : from) {
+                try {
+                    Path.of(file);
+                } catch (java.nio.file.InvalidPathException e) {
+                    throw new UsageException("--from takes a file's path or a kafka://host:port/topic URL; was " + file);
+                }
             }
             for (String only : new String[] {group == null ? null : "--group", follow ? "--follow" : null,
                     kafkaProperties.isEmpty() ? null : "--kafka-property"}) {
@@ -209,19 +222,34 @@ record ReplayOptions(String from, String to, String name, Pace pace, boolean com
         return from.regionMatches(true, 0, "kafka://", 0, "kafka://".length());
     }
 
-    /** Whether the records come from a Kafka topic rather than a file. */
+    /** Whether the records come from a Kafka topic rather than files. */
     boolean fromKafka() {
-        return isKafka(from);
+        return isKafka(from.get(0));
     }
 
-    /** The recording's file; only when not {@link #fromKafka()}. */
-    Path fromFile() {
-        return Path.of(from);
+    /** The {@code kafka://} URL; only when {@link #fromKafka()}. */
+    String kafkaUrl() {
+        return from.get(0);
     }
 
-    /** The recording's short name, for titles: the file's name, or the topic's. */
+    /** The recording's files, oldest first; only when not {@link #fromKafka()}. */
+    List<Path> files() {
+        return from.stream().map(Path::of).toList();
+    }
+
+    /** The recording as given, for the summary: a URL, a file, or the first and last of several files. */
+    String fromText() {
+        return from.size() == 1 ? from.get(0)
+                : from.get(0) + " ... " + from.get(from.size() - 1) + " (" + from.size() + " files)";
+    }
+
+    /** The recording's short name, for titles: the topic's, or the (first) file's name. */
     String fromName() {
-        return fromKafka() ? from.substring(from.lastIndexOf('/') + 1) : String.valueOf(fromFile().getFileName());
+        if (fromKafka()) {
+            return from.get(0).substring(from.get(0).lastIndexOf('/') + 1);
+        }
+        String first = String.valueOf(Path.of(from.get(0)).getFileName());
+        return from.size() == 1 ? first : first + " and " + (from.size() - 1) + " more";
     }
 
     /** What one of the recording's items is called: a file's line, a topic's message. */

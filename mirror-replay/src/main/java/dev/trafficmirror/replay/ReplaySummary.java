@@ -37,7 +37,7 @@ final class ReplaySummary {
         TargetStats shadow = result.shadow();
         String name = shadow.target().name();
         text.append(center(" replay: " + options.fromName() + " -> " + name + " ")).append('\n');
-        line(text, "recording", "%s: %d records in %d %s, %d unreadable%s", options.from(), result.records(),
+        line(text, "recording", "%s: %d records in %d %s, %d unreadable%s", options.fromText(), result.records(),
                 result.lines(), options.item() + "s", result.unreadable(), recordedSpan(result));
         line(text, "", "primary answered (as recorded): %s%s", statuses(result.recordedStatuses()),
                 result.notCaptured() > 0 ? ", not captured x" + result.notCaptured() : "");

@@ -101,26 +101,28 @@ final class Replayer {
     /** Replays (or, with {@code --dry-run}, reads) the recording; prints the summary; returns the exit code. */
     int run() {
         running = Thread.currentThread();
-        String problem = options.fromKafka() ? null : Replay.unreadable(options.fromFile());
-        if (problem != null) {
-            err.println("mirror-replay: " + problem);
-            return Replay.UNREADABLE_RECORDING;
+        for (Path file : options.fromKafka() ? List.<Path>of() : options.files()) {
+            String problem = Replay.unreadable(file);
+            if (problem != null) {
+                err.println("mirror-replay: " + problem);
+                return Replay.UNREADABLE_RECORDING;
+            }
         }
         RecordSource source;
         try {
             source = open();
         } catch (IllegalArgumentException e) {
             // A Kafka URL or consumer setting that Kafka's own checks refuse.
-            err.println("mirror-replay: --from " + options.from() + ": " + e.getMessage());
+            err.println("mirror-replay: --from " + options.fromText() + ": " + e.getMessage());
             return Replay.USAGE;
         } catch (IOException e) {
-            err.println("mirror-replay: cannot read " + options.from() + ": " + e.getMessage());
+            err.println("mirror-replay: cannot read " + options.fromText() + ": " + e.getMessage());
             return Replay.UNREADABLE_RECORDING;
         }
         try {
             return options.dryRun() ? dryRun(source) : replay(source);
         } catch (IOException e) {
-            err.println("mirror-replay: cannot read " + options.from() + ": " + e.getMessage());
+            err.println("mirror-replay: cannot read " + options.fromText() + ": " + e.getMessage());
             return Replay.UNREADABLE_RECORDING;
         }
     }
@@ -166,7 +168,7 @@ final class Replayer {
         MirrorReport report = options.report() == null ? null : MirrorReport.builder(mirror).meterRegistry(registry)
                 .title("replay of " + options.fromName() + " \u2192 " + target(mirror).name())
                 .primaryName("recording")
-                .description("The exchanges recorded in " + options.from() + " replayed to "
+                .description("The exchanges recorded in " + options.fromText() + " replayed to "
                         + options.to() + " (" + options.paceText() + "); each answer compared with the answer the"
                         + " primary gave when it was recorded.")
                 .interval(Duration.ofSeconds(1)).points(601).build();
@@ -201,7 +203,7 @@ final class Replayer {
         out.print(ReplaySummary.render(result));
         out.flush();
         if (unfinished != null) {
-            err.println("mirror-replay: stopped reading " + options.from() + ": " + unfinished);
+            err.println("mirror-replay: stopped reading " + options.fromText() + ": " + unfinished);
             return Replay.UNREADABLE_RECORDING;
         }
         return result.exitCode();

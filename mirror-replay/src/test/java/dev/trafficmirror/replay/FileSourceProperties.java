@@ -54,7 +54,7 @@ class FileSourceProperties {
         Path path = Files.createTempFile("recording", ".jsonl");
         try {
             Files.write(path, file.toByteArray());
-            try (FileSource source = new FileSource(path)) {
+            try (FileSource source = new FileSource(List.of(path))) {
                 // A last line that is empty and has no line feed is no line at all.
                 int lines = items.size();
                 Item last = items.get(items.size() - 1);

@@ -36,12 +36,17 @@ final class Recordings {
      * and one POST with a body, each answered by {@link #answer}, into {@code file}.
      */
     static Path record(Path file, int count) {
-        try (Mirror mirror = recorder("file:" + file.toAbsolutePath())) {
+        record(MirrorTarget.of("file:" + file.toAbsolutePath()), count);
+        return file;
+    }
+
+    /** The same exchanges as {@link #record(Path, int)}, to {@code target} (a file: target rotated, say). */
+    static void record(MirrorTarget target, int count) {
+        try (Mirror mirror = recorder(target)) {
             for (int i = 1; i <= count; i++) {
                 submit(mirror, i, i == count);
             }
         }
-        return file;
     }
 
     /**
@@ -50,7 +55,7 @@ final class Recordings {
      * until it is taken: a producer that does not know the topic's partitions yet drops a record at once.
      */
     static void recordToKafka(String url, int first, int last) {
-        try (Mirror mirror = recorder(url)) {
+        try (Mirror mirror = recorder(MirrorTarget.of(url))) {
             await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(50)).until(() -> {
                 long before = settled(mirror);
                 submit(mirror, first, false);
@@ -76,9 +81,9 @@ final class Recordings {
         return settled;
     }
 
-    private static Mirror recorder(String url) {
+    private static Mirror recorder(MirrorTarget target) {
         return Mirror.builder()
-                .target(MirrorTarget.of(url))
+                .target(target)
                 .meterRegistry(new SimpleMeterRegistry())
                 .drainTimeout(Duration.ofSeconds(10))
                 .build();

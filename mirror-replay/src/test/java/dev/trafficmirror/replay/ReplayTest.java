@@ -3,6 +3,7 @@ package dev.trafficmirror.replay;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.trafficmirror.core.MirrorTarget;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -251,6 +252,44 @@ class ReplayTest {
 
         assertThat(code).as(printed()).isEqualTo(Replay.INCOMPLETE);
         assertThat(printed()).contains("completed 0").contains("copies not answered");
+    }
+
+    @Test
+    void shouldReplayARotatedRecordingOldestFirstNamingLinesByTheirFile() throws Exception {
+        Path rotated = Files.createDirectories(dir.resolve("rotated"));
+        // About two records a file: most of them rotate within a millisecond of the one before.
+        Recordings.record(MirrorTarget.of("file:" + rotated.resolve("traffic.jsonl").toAbsolutePath())
+                .fileRotation(1_500, 100), RECORDS);
+        List<Path> files;
+        try (var listed = Files.list(rotated)) {
+            files = listed.sorted().toList(); // what a shell's traffic*.jsonl gives
+        }
+        assertThat(files).hasSizeGreaterThan(3).last().isEqualTo(rotated.resolve("traffic.jsonl"));
+        Recordings.append(files.get(1), List.of("{broken"));
+        MockWebServer same = shadow(Shadows::same);
+        List<String> args = new ArrayList<>(List.of("--from"));
+        files.forEach(file -> args.add(file.toString()));
+        args.addAll(List.of("--to", url(same), "--max", "--concurrency", "1", "--compare"));
+
+        int code = replay(args.toArray(String[]::new));
+
+        assertThat(code).as(printed() + err).isEqualTo(Replay.INCOMPLETE);
+        List<String> order = new ArrayList<>();
+        for (int i = 0; i < RECORDS; i++) {
+            order.add(same.takeRequest(5, TimeUnit.SECONDS).getHeaders().get("X-Mirror-Id"));
+        }
+        List<String> recorded = new ArrayList<>();
+        for (int i = 1; i <= RECORDS; i++) {
+            recorded.add("req-" + i);
+        }
+        assertThat(order).as("one in flight: sent in the recorded order, file after file").isEqualTo(recorded);
+        int lines = RECORDS + 1;
+        assertThat(printed())
+                .contains("replay: " + files.get(0).getFileName() + " and " + (files.size() - 1) + " more -> ")
+                .contains(files.get(0) + " ... " + rotated.resolve("traffic.jsonl") + " (" + files.size() + " files): "
+                        + RECORDS + " records in " + lines + " lines, 1 unreadable")
+                .contains(files.get(1).getFileName() + " line " + Recordings.lines(files.get(1)).size() + ": not JSON")
+                .contains(RECORDS + " compared = " + RECORDS + " match");
     }
 
     @Test
