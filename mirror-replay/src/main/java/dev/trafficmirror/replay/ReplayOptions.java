@@ -129,7 +129,7 @@ record ReplayOptions(List<String> from, String to, String name, Pace pace, boole
                 case "--from" -> {
                     from.add(value(args, ++i, flag, "the recording's path, or a kafka://host:port/topic URL"));
                     // A shell's traffic*.jsonl: the files of a rotated recording, which sort oldest first.
-                    while (i + 1 < args.length && !args[i + 1].startsWith("--")) {
+                    while (i + 1 < args.length && !args[i + 1].startsWith("-")) {
                         from.add(args[++i]);
                     }
                 }

@@ -300,6 +300,7 @@ class ReplayTest {
         assertThat(replay("--from", "x", "--to", "http://x", "--rate", "fast")).isEqualTo(Replay.USAGE);
         assertThat(replay("--from", "x", "--to", "http://x", "--speed", "2x", "--max")).isEqualTo(Replay.USAGE);
         assertThat(replay("--from", "x", "--to", "http://x", "--bogus")).isEqualTo(Replay.USAGE);
+        assertThat(replay("--from", "x", "-h")).as("-h is no second file").isEqualTo(Replay.USAGE);
         assertThat(err.toString(StandardCharsets.UTF_8)).contains("--rate takes records per second",
                 "--speed and --max are both given", "unknown flag '--bogus'");
         assertThat(printed()).isEmpty();
