@@ -1,22 +1,23 @@
 package dev.trafficmirror.examples;
 
+import static dev.trafficmirror.report.SummaryLayout.RULE;
+import static dev.trafficmirror.report.SummaryLayout.center;
+import static dev.trafficmirror.report.SummaryLayout.counts;
+import static dev.trafficmirror.report.SummaryLayout.line;
+import static dev.trafficmirror.report.SummaryLayout.statuses;
+import static dev.trafficmirror.report.SummaryLayout.wrapped;
+
 import dev.trafficmirror.core.Outcome;
 import dev.trafficmirror.core.compare.Comparison;
 import dev.trafficmirror.core.compare.ComparisonSummary;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
-import java.util.Map;
 import java.util.stream.Collectors;
 
 /** The closing summary the demo prints: what v1 served, what was mirrored, how v2 behaved. */
 final class SummaryText {
 
-    static final String RULE = "=".repeat(78);
     private static final int SHOWN_DIFFERENCES = 5;
-    private static final int LABEL_WIDTH = 14;
-    /** As wide as the widest fixed line (the mirror line), so that wrapped lines do not look narrower. */
-    private static final int WRAP = 100;
 
     private SummaryText() {
     }
@@ -132,58 +133,12 @@ final class SummaryText {
         }
     }
 
-    /**
-     * {@code head} then the items, separated by {@code punctuation} and a space, broken into lines
-     * of at most {@value #WRAP} characters, the lines after the first indented by two spaces.
-     */
-    private static void wrapped(StringBuilder text, String label, String head, List<String> items, String punctuation) {
-        int width = WRAP - LABEL_WIDTH;
-        String indent = "  ";
-        StringBuilder current = new StringBuilder(head);
-        boolean empty = true;
-        for (int i = 0; i < items.size(); i++) {
-            String item = items.get(i) + (i < items.size() - 1 ? punctuation : "");
-            if (!empty && current.length() + 1 + item.length() > width) {
-                line(text, label, "%s", current);
-                label = "";
-                current = new StringBuilder(indent);
-                empty = true;
-            }
-            if (!empty) {
-                current.append(' ');
-            }
-            current.append(item);
-            empty = false;
-        }
-        line(text, label, "%s", current);
-    }
-
-    private static String counts(ComparisonSummary.TargetSummary target) {
-        return String.format(Locale.ROOT, "%d compared = %d match + %d mismatch + %d not comparable + %d error",
-                target.compared(), target.matches(), target.mismatches(), target.notComparable(), target.errors());
-    }
 
     private static void latency(StringBuilder text, String what, LatencyStats stats) {
         line(text, "", "%-26s %7.2f %7.2f %7.2f %7.2f", what, stats.p50(), stats.p90(), stats.p99(), stats.max());
     }
 
-    static String statuses(Map<Integer, Long> statuses) {
-        return statuses.isEmpty() ? "none"
-                : statuses.entrySet().stream().map(e -> e.getKey() + " x" + e.getValue()).collect(Collectors.joining(", "));
-    }
 
-    private static String counts(Map<String, Long> counts) {
-        return counts.entrySet().stream().map(e -> e.getKey() + " " + e.getValue()).collect(Collectors.joining(", "));
-    }
 
-    private static void line(StringBuilder text, String label, String format, Object... args) {
-        text.append(String.format(Locale.ROOT, "%-" + (LABEL_WIDTH - 1) + "s ", label))
-                .append(String.format(Locale.ROOT, format, args).stripTrailing())
-                .append('\n');
-    }
 
-    private static String center(String title) {
-        int left = (RULE.length() - title.length()) / 2;
-        return "=".repeat(left) + title + "=".repeat(RULE.length() - left - title.length());
-    }
 }

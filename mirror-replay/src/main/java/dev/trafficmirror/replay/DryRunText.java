@@ -2,6 +2,7 @@ package dev.trafficmirror.replay;
 
 import dev.trafficmirror.core.MirrorRequest;
 import dev.trafficmirror.core.record.RecordedExchange;
+import dev.trafficmirror.report.SummaryLayout;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -46,36 +47,36 @@ final class DryRunText {
 
     String render(Replayer replayer) {
         StringBuilder text = new StringBuilder();
-        text.append(ReplaySummary.center(" dry run: " + options.fromName() + " ")).append('\n');
-        ReplaySummary.line(text, "recording", "%s: %d records in %d %s, %d unreadable", options.fromText(),
+        text.append(SummaryLayout.center(" dry run: " + options.fromName() + " ")).append('\n');
+        SummaryLayout.line(text, "recording", "%s: %d records in %d %s, %d unreadable", options.fromText(),
                 replayer.records(), replayer.lines(), options.item() + "s", replayer.unreadable());
-        ReplaySummary.line(text, "", "methods: %s; primary answered (as recorded): %s",
+        SummaryLayout.line(text, "", "methods: %s; primary answered (as recorded): %s",
                 methods.isEmpty() ? "none" : methods.entrySet().stream().map(e -> e.getKey() + " x" + e.getValue())
-                        .collect(Collectors.joining(", ")), ReplaySummary.statuses(replayer.recordedStatuses()));
+                        .collect(Collectors.joining(", ")), SummaryLayout.statuses(replayer.recordedStatuses()));
         String label = "records";
         for (String record : shown) {
-            ReplaySummary.line(text, label, "%s", record);
+            SummaryLayout.line(text, label, "%s", record);
             label = "";
         }
         if (replayer.records() > shown.size()) {
-            ReplaySummary.line(text, "", "... and %d more", replayer.records() - shown.size());
+            SummaryLayout.line(text, "", "... and %d more", replayer.records() - shown.size());
         }
         label = "unreadable";
         for (String problem : replayer.namedUnreadable()) {
-            ReplaySummary.line(text, label, "%s", abbreviate(problem));
+            SummaryLayout.line(text, label, "%s", abbreviate(problem));
             label = "";
         }
         if (replayer.unreadable() > replayer.namedUnreadable().size()) {
-            ReplaySummary.line(text, "", "... and %d more", replayer.unreadable() - replayer.namedUnreadable().size());
+            SummaryLayout.line(text, "", "... and %d more", replayer.unreadable() - replayer.namedUnreadable().size());
         }
-        ReplaySummary.line(text, "would send", "%d records to %s, %s%s%s", replayer.records(),
+        SummaryLayout.line(text, "would send", "%d records to %s, %s%s%s", replayer.records(),
                 options.to() == null ? "(no --to given)" : options.to(), options.paceText(), duration(replayer),
                 options.compare() ? ", comparing each answer with the recorded one" : "");
-        ReplaySummary.line(text, "sent", "nothing (--dry-run)");
-        ReplaySummary.line(text, "exit", "%d: %s", replayer.unreadable() > 0 ? Replay.INCOMPLETE : Replay.OK,
+        SummaryLayout.line(text, "sent", "nothing (--dry-run)");
+        SummaryLayout.line(text, "exit", "%d: %s", replayer.unreadable() > 0 ? Replay.INCOMPLETE : Replay.OK,
                 replayer.unreadable() > 0 ? replayer.unreadable() + " " + options.item() + "(s) unreadable"
                         : "every " + options.item() + " is a record");
-        text.append(ReplaySummary.RULE).append('\n');
+        text.append(SummaryLayout.RULE).append('\n');
         return text.toString();
     }
 

@@ -1,5 +1,14 @@
 package dev.trafficmirror.replay;
 
+import static dev.trafficmirror.report.SummaryLayout.LABEL_WIDTH;
+import static dev.trafficmirror.report.SummaryLayout.RULE;
+import static dev.trafficmirror.report.SummaryLayout.WRAP;
+import static dev.trafficmirror.report.SummaryLayout.center;
+import static dev.trafficmirror.report.SummaryLayout.counts;
+import static dev.trafficmirror.report.SummaryLayout.line;
+import static dev.trafficmirror.report.SummaryLayout.statuses;
+import static dev.trafficmirror.report.SummaryLayout.wrapped;
+
 import dev.trafficmirror.core.Outcome;
 import dev.trafficmirror.core.Reason;
 import dev.trafficmirror.core.TargetStats;
@@ -23,9 +32,6 @@ import java.util.stream.Collectors;
  */
 final class ReplaySummary {
 
-    static final String RULE = "=".repeat(78);
-    private static final int LABEL_WIDTH = 14;
-    private static final int WRAP = 100;
     private static final int EXAMPLES = 2;
 
     private ReplaySummary() {
@@ -217,32 +223,6 @@ final class ReplaySummary {
         return name.length() < LABEL_WIDTH ? name : "shadow";
     }
 
-    /** {@code head} then the items, separated by {@code punctuation} and a space, broken into lines that fit. */
-    private static void wrapped(StringBuilder text, String label, String head, List<String> items, String punctuation) {
-        int width = WRAP - LABEL_WIDTH;
-        StringBuilder current = new StringBuilder(head);
-        boolean empty = true;
-        for (int i = 0; i < items.size(); i++) {
-            String item = items.get(i) + (i < items.size() - 1 ? punctuation : "");
-            if (!empty && current.length() + 1 + item.length() > width) {
-                line(text, label, "%s", current);
-                label = "";
-                current = new StringBuilder("  ");
-                empty = true;
-            }
-            if (!empty) {
-                current.append(' ');
-            }
-            current.append(item);
-            empty = false;
-        }
-        line(text, label, "%s", current);
-    }
-
-    private static String counts(ComparisonSummary.TargetSummary target) {
-        return String.format(Locale.ROOT, "%d compared = %d match + %d mismatch + %d not comparable + %d error",
-                target.compared(), target.matches(), target.mismatches(), target.notComparable(), target.errors());
-    }
 
     private static void latency(StringBuilder text, String what, ComparisonSummary.Latency latency) {
         line(text, "", "%-26s %7.2f %7.2f %7.2f %7.2f", abbreviate(what, 26), millis(latency.p50()),
@@ -253,14 +233,7 @@ final class ReplaySummary {
         return duration.toNanos() / 1e6;
     }
 
-    static String statuses(Map<Integer, Long> statuses) {
-        return statuses.isEmpty() ? "none"
-                : statuses.entrySet().stream().map(e -> e.getKey() + " x" + e.getValue()).collect(Collectors.joining(", "));
-    }
 
-    private static String counts(Map<String, Long> counts) {
-        return counts.entrySet().stream().map(e -> e.getKey() + " " + e.getValue()).collect(Collectors.joining(", "));
-    }
 
     private static double percent(long part, long whole) {
         return whole == 0 ? 0 : 100.0 * part / whole;
@@ -274,14 +247,5 @@ final class ReplaySummary {
         return text.length() <= max ? text : text.substring(0, max - 3) + "...";
     }
 
-    static void line(StringBuilder text, String label, String format, Object... args) {
-        text.append(String.format(Locale.ROOT, "%-" + (LABEL_WIDTH - 1) + "s ", label))
-                .append(String.format(Locale.ROOT, format, args).stripTrailing())
-                .append('\n');
-    }
 
-    static String center(String title) {
-        int left = Math.max(0, (RULE.length() - title.length()) / 2);
-        return "=".repeat(left) + title + "=".repeat(Math.max(0, RULE.length() - left - title.length()));
-    }
 }
